@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import { CustomerDataOwners } from './customers/hooks.ts';
+import { customerRoutes } from './customers/routes/index.ts';
+import { Timeline } from './customers/timeline.ts';
+import { createDb, type Db } from './database.ts';
+import type { Config } from './platform/config.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { openStorage, type Storage } from './platform/db/storage.ts';
+import { healthRoute } from './platform/http/health.ts';
+import { createHttpServer, type App } from './platform/http/server.ts';
+import type { Logger } from './platform/logger.ts';
+import { createAuthenticator } from './workspaces/authenticator.ts';
+import { authRoutes } from './workspaces/routes/auth.routes.ts';
+import { teamRoutes } from './workspaces/routes/team.routes.ts';
+
+export const VERSION = '0.1.0';
+
+/**
+ * The composition root: every service and route is wired here, nowhere else.
+ * Capabilities are registered in dependency order (workspaces ← customers ← …).
+ */
+export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode: Storage['mode'] }): Promise<App> {
+  const { config, log, db } = deps;
+  const app = await createHttpServer({ log, bodyLimitBytes: config.bodyLimitBytes, consoleDir: config.consoleDir });
+  app.decorate('authenticate', createAuthenticator(db));
+  healthRoute(app, { mode: deps.mode, version: VERSION, ping: async () => void (await sql`select 1`.execute(db)) });
+  authRoutes(app, { db, config });
+  teamRoutes(app, { db });
+  customerRoutes(app, { db, config, timeline: new Timeline(), owners: new CustomerDataOwners() });
+  await app.ready();
+  return app;
+}
+
+export interface RunningVafa {
+  app: App;
+  db: Db;
+  storage: Storage;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens storage, applies migrations and serves HTTP. */
+export async function startVafa(config: Config, log: Logger): Promise<RunningVafa> {
+  const storage = await openStorage(config, log);
+  let db: Db | undefined;
+  try {
+    const applied = await migrate(storage.url);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    db = createDb(storage.url, config.dbPoolSize);
+    const app = await buildApp({ config, log, db, mode: storage.mode });
+    const url = await app.listen({ port: config.port, host: config.host });
+    let closing: Promise<void> | undefined;
+    const openDb = db;
+    return {
+      app,
+      db: openDb,
+      storage,
+      url,
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await openDb.destroy();
+          await storage.stop();
+        })()),
+    };
+  } catch (e) {
+    await db?.destroy();
+    await storage.stop();
+    throw e;
+  }
+}

@@ -1,0 +1,21 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { CustomerTables } from './customers/tables.ts';
+import type { PlatformTables } from './platform/db/tables.ts';
+import type { WorkspaceTables } from './workspaces/tables.ts';
+
+/** Every table Vafa owns. Each capability declares its own in `<capability>/tables.ts`. */
+export interface Database extends PlatformTables, WorkspaceTables, CustomerTables {}
+
+/** A connection pool or an open transaction: services accept either. */
+export type Db = Kysely<Database>;
+
+// Dates stay strings ('YYYY-MM-DD'): a birthday has no time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+// COUNT(*) and bigserial come back as strings; counts we use fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createDb(url: string, poolSize = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'vafa' });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration is read from the environment once, at boot, into one typed object.
+ * Nothing else in the code reads process.env.
+ */
+const portSchema = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  PORT: portSchema.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  VAFA_DATA_DIR: z.string().min(1).default('./.vafa'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  VAFA_EMBEDDED_PG_PORT: portSchema.default(54329),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VAFA_COOKIE_SECURE: z
+    .enum(['true', 'false', 'auto'])
+    .default('auto')
+    .describe('Secure flag on session cookies; auto = only when the request came over HTTPS'),
+  VAFA_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  VAFA_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  VAFA_DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as IR')
+    .default('IR'),
+  VAFA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  VAFA_CONSOLE_DIR: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  embeddedPgPort: number;
+  logLevel: Env['LOG_LEVEL'];
+  cookieSecure: 'always' | 'never' | 'auto';
+  sessionDays: number;
+  dbPoolSize: number;
+  defaultCountry: string;
+  bodyLimitBytes: number;
+  consoleDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const configDocs = envSchema.shape;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.VAFA_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    embeddedPgPort: e.VAFA_EMBEDDED_PG_PORT,
+    logLevel: e.LOG_LEVEL,
+    cookieSecure: e.VAFA_COOKIE_SECURE === 'true' ? 'always' : e.VAFA_COOKIE_SECURE === 'false' ? 'never' : 'auto',
+    sessionDays: e.VAFA_SESSION_DAYS,
+    dbPoolSize: e.VAFA_DB_POOL_SIZE,
+    defaultCountry: e.VAFA_DEFAULT_COUNTRY,
+    bodyLimitBytes: e.VAFA_BODY_LIMIT_BYTES,
+    consoleDir: path.resolve(e.VAFA_CONSOLE_DIR ?? path.join(import.meta.dirname, '../../console/dist')),
+  };
+}

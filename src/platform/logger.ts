@@ -1,0 +1,38 @@
+import { pino, type Logger } from 'pino';
+
+/** Paths whose values never reach a log line. */
+export const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.passwordHash',
+  '*.secretKey',
+  '*.writeKey',
+  '*.key',
+  '*.token',
+  '*.databaseUrl',
+  'databaseUrl',
+  'password',
+];
+
+/** Removes the password from a postgres URL so it can be logged. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '[unparseable url]';
+  }
+}
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    { level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'vafa' } },
+    destination ?? process.stdout,
+  );
+}
+
+export type { Logger };
