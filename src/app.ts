@@ -10,6 +10,7 @@ import { healthRoute } from './platform/http/health.ts';
 import { createHttpServer, type App } from './platform/http/server.ts';
 import type { Logger } from './platform/logger.ts';
 import { createAuthenticator } from './workspaces/authenticator.ts';
+import { startHousekeeping } from './workspaces/housekeeping.ts';
 import { authRoutes } from './workspaces/routes/auth.routes.ts';
 import { teamRoutes } from './workspaces/routes/team.routes.ts';
 
@@ -49,6 +50,7 @@ export async function startVafa(config: Config, log: Logger): Promise<RunningVaf
     db = createDb(storage.url, config.dbPoolSize);
     const app = await buildApp({ config, log, db, mode: storage.mode });
     const url = await app.listen({ port: config.port, host: config.host });
+    const stopHousekeeping = startHousekeeping(db, log);
     let closing: Promise<void> | undefined;
     const openDb = db;
     return {
@@ -58,6 +60,7 @@ export async function startVafa(config: Config, log: Logger): Promise<RunningVaf
       url,
       close: () =>
         (closing ??= (async () => {
+          stopHousekeeping();
           await app.close();
           await openDb.destroy();
           await storage.stop();

@@ -25,7 +25,7 @@ describe('vafa CLI on an external PostgreSQL (DATABASE_URL)', async () => {
 
     const server = await startVafaProcess(env);
     try {
-      const health = await (await fetch(`${server.url}/health`)).json();
+      const health = (await (await fetch(`${server.url}/health`)).json()) as { database: { status: string; mode: string } };
       assert.equal(health.database.status, 'ok');
       assert.equal(health.database.mode, 'external');
       const created = await fetch(`${server.url}/api/v1/customers`, {
@@ -34,9 +34,9 @@ describe('vafa CLI on an external PostgreSQL (DATABASE_URL)', async () => {
         body: JSON.stringify({ firstName: 'From CLI test' }),
       });
       assert.equal(created.status, 201);
-      const inOther = await (await fetch(`${server.url}/api/v1/customers`, { headers: { authorization: `Bearer ${b.secretKey}` } })).json();
+      const inOther = (await (await fetch(`${server.url}/api/v1/customers`, { headers: { authorization: `Bearer ${b.secretKey}` } })).json()) as { data: unknown[] };
       assert.deepEqual(inOther.data, []);
-      const spec = await (await fetch(`${server.url}/openapi.json`)).json();
+      const spec = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string };
       assert.equal(spec.openapi, '3.1.0');
       const docs = await fetch(`${server.url}/docs/`);
       assert.equal(docs.status, 200);
@@ -85,7 +85,7 @@ describe('vafa on its embedded PostgreSQL (VAFA_DATA_DIR)', () => {
 
     const server = await startVafaProcess(env, ['--demo']);
     try {
-      const health = await (await fetch(`${server.url}/health`)).json();
+      const health = (await (await fetch(`${server.url}/health`)).json()) as { database: { status: string; mode: string } };
       assert.equal(health.database.mode, 'embedded');
       const second = await runVafa(['start'], { ...env, PORT: String(await freePort()) });
       assert.equal(second.code, 1);
@@ -107,7 +107,7 @@ describe('vafa on its embedded PostgreSQL (VAFA_DATA_DIR)', () => {
 
     const again = await startVafaProcess(env);
     try {
-      const list = await (await fetch(`${server.url.replace(/:\d+$/, '')}:${new URL(again.url).port}/api/v1/customers?q=persisted`, { headers: { authorization: `Bearer ${secretKey}` } })).json();
+      const list = (await (await fetch(`${again.url}/api/v1/customers?q=persisted`, { headers: { authorization: `Bearer ${secretKey}` } })).json()) as { data: unknown[] };
       assert.equal(list.data.length, 1, 'data survives a restart');
     } finally {
       assert.equal(await again.stop(), 0);

@@ -59,6 +59,9 @@ export async function createHttpServer(options: HttpOptions): Promise<App> {
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!request.url.startsWith('/docs')) reply.header('x-frame-options', 'DENY');
   });
 
   await app.register(fastifyCookie);
