@@ -38,6 +38,13 @@ export interface HttpOptions {
   apiPrefixes?: string[];
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its method, for checks such as "OpenAPI lists every route". */
+    registeredRoutes: { method: string; url: string; hidden: boolean }[];
+  }
+}
+
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export async function createHttpServer(options: HttpOptions): Promise<App> {
@@ -57,6 +64,13 @@ export async function createHttpServer(options: HttpOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.decorateRequest('actor', null);
+  const routes: { method: string; url: string; hidden: boolean }[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const hidden = Boolean((route.schema as { hide?: boolean } | undefined)?.hide) || route.url.startsWith('/docs');
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, hidden });
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
