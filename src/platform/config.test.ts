@@ -30,7 +30,12 @@ describe('configuration', () => {
 describe('logs', () => {
   test('given secrets in a log line, then they are redacted', () => {
     let out = '';
-    const sink = new Writable({ write: (chunk, _enc, done) => ((out += chunk), done()) });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += chunk;
+        done();
+      },
+    });
     const log = createLogger('info', sink);
     log.info({ req: { headers: { authorization: 'Bearer vafa_sk_secret', cookie: 'vafa_session=abc' } }, user: { password: 'hunter2' } }, 'hello');
     assert.ok(!out.includes('vafa_sk_secret') && !out.includes('hunter2') && !out.includes('vafa_session=abc'), out);

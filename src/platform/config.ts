@@ -29,6 +29,10 @@ const envSchema = z.object({
     .default('IR'),
   VAFA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   VAFA_CONSOLE_DIR: z.string().optional(),
+  VAFA_TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('Trust X-Forwarded-For/-Proto: only behind a reverse proxy that sets them'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -46,6 +50,7 @@ export interface Config {
   defaultCountry: string;
   bodyLimitBytes: number;
   consoleDir: string;
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: e.VAFA_DB_POOL_SIZE,
     defaultCountry: e.VAFA_DEFAULT_COUNTRY,
     bodyLimitBytes: e.VAFA_BODY_LIMIT_BYTES,
+    trustProxy: e.VAFA_TRUST_PROXY === 'true',
     consoleDir: path.resolve(e.VAFA_CONSOLE_DIR ?? path.join(import.meta.dirname, '../../console/dist')),
   };
 }

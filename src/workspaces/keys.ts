@@ -73,15 +73,18 @@ export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyVi
   return rows.map(view);
 }
 
+/** Revoking is idempotent: a second revoke keeps the first revocation time and is not audited again. */
 export async function revokeApiKey(db: Db, actor: Actor, id: string): Promise<ApiKeyView> {
+  const current = await db.selectFrom('api_keys').selectAll().where('id', '=', id).where('workspace_id', '=', actor.workspaceId).forUpdate().executeTakeFirst();
+  if (!current) throw notFound('API key');
+  if (current.revoked_at) return view(current);
   const row = await db
     .updateTable('api_keys')
     .set({ revoked_at: new Date() })
     .where('id', '=', id)
     .where('workspace_id', '=', actor.workspaceId)
     .returningAll()
-    .executeTakeFirst();
-  if (!row) throw notFound('API key');
+    .executeTakeFirstOrThrow();
   await recordAudit(db, actor, { action: 'api_key.revoked', targetType: 'api_key', targetId: id });
   return view(row);
 }

@@ -16,13 +16,15 @@ export interface Member {
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 /**
- * Finds the user with this email or creates one. An existing user keeps their password;
- * when a password is given for them it must match (so nobody is added by guessing).
+ * Finds the user with this email or creates one. An existing user keeps their own password:
+ * adding them to a workspace never changes how they log in, and the given password is ignored
+ * (checking it would hand admins a password-guessing oracle outside the login throttle).
  */
-export async function findOrCreateUser(db: Db, input: { email: string; password: string; name?: string | null | undefined }) {
+export async function findOrCreateUser(db: Db, input: { email: string; password?: string | undefined; name?: string | null | undefined }) {
   const email = normalizeEmail(input.email);
   const existing = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   if (existing) return { user: existing, created: false };
+  if (!input.password) throw invalid('password', 'is required for a new user');
   const user = await db
     .insertInto('users')
     .values({ email, name: input.name ?? null, password_hash: await hashPassword(input.password) })
@@ -46,6 +48,7 @@ export async function createWorkspace(
       password: input.ownerPassword,
       name: input.ownerName,
     });
+    // `vafa init` for a second workspace of the same person: prove it is them.
     if (!created && !(await verifyPassword(user.password_hash, input.ownerPassword))) {
       throw invalid('password', `A user ${user.email} already exists with a different password`);
     }
@@ -77,7 +80,7 @@ export async function listMembers(db: Db, workspaceId: string): Promise<Member[]
 export async function addMember(
   db: Db,
   actor: Actor,
-  input: { email: string; name?: string | undefined; password: string; role: Role },
+  input: { email: string; name?: string | undefined; password?: string | undefined; role: Role },
 ): Promise<Member> {
   if (!canAssignRole(actor.role, input.role)) throw forbidden(`A ${actor.role} cannot add an ${input.role}`);
   return db.transaction().execute(async (tx) => {

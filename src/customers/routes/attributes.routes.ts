@@ -13,7 +13,7 @@ export function attributesRoutes(app: App, { db }: { db: Db }) {
   const tags = ['attributes'];
   app.get(
     '/api/v1/attribute-definitions',
-    { schema: { tags, security, summary: 'Custom attribute definitions', response: { 200: z.object({ data: z.array(definitionSchema) }), ...errorResponses } }, preHandler: guard('customers:read') },
+    { schema: { tags, security, summary: 'Custom attribute definitions', response: { 200: z.object({ data: z.array(definitionSchema) }), ...errorResponses } }, onRequest: guard('customers:read') },
     async (request) => ({ data: await listDefinitions(db, actorOf(request).workspaceId) }),
   );
   app.post(
@@ -31,13 +31,13 @@ export function attributesRoutes(app: App, { db }: { db: Db }) {
         }),
         response: { 201: definitionSchema, ...errorResponses },
       },
-      preHandler: guard('attributes:manage'),
+      onRequest: guard('attributes:manage'),
     },
     async (request, reply) => reply.status(201).send(await db.transaction().execute((tx) => defineAttribute(tx, actorOf(request), request.body))),
   );
   app.delete(
     '/api/v1/attribute-definitions/:key',
-    { schema: { tags, security, summary: 'Delete a definition (values stay on profiles)', params: z.object({ key: z.string().max(64) }), response: { 204: z.null(), ...errorResponses } }, preHandler: guard('attributes:manage') },
+    { schema: { tags, security, summary: 'Delete a definition (values stay on profiles)', params: z.object({ key: z.string().max(64) }), response: { 204: z.null(), ...errorResponses } }, onRequest: guard('attributes:manage') },
     async (request, reply) => {
       await db.transaction().execute((tx) => deleteDefinition(tx, actorOf(request), request.params.key));
       return reply.status(204).send(null);

@@ -32,7 +32,7 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
     '/api/v1/customers',
     {
       schema: { tags, security, summary: 'List and search customers', querystring: listQuerySchema, response: { 200: pageSchema(customerSchema), ...errorResponses } },
-      preHandler: guard('customers:read'),
+      onRequest: guard('customers:read'),
     },
     async (request) => listCustomers(db, actorOf(request).workspaceId, request.query, opts),
   );
@@ -48,7 +48,7 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
         body: createCustomerSchema,
         response: { 201: customerSchema, ...errorResponses },
       },
-      preHandler: guard('customers:write'),
+      onRequest: guard('customers:write'),
     },
     async (request, reply) => {
       const actor = actorOf(request);
@@ -66,14 +66,14 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
         body: z.strictObject({ primaryId: z.uuid(), secondaryId: z.uuid() }),
         response: { 200: customerSchema, ...errorResponses },
       },
-      preHandler: guard('customers:erase'),
+      onRequest: guard('customers:erase'),
     },
     async (request) => mergeCustomers(db, owners, actorOf(request), request.body.primaryId, request.body.secondaryId),
   );
 
   app.get(
     '/api/v1/customers/:id',
-    { schema: { tags, security, summary: 'One customer', params: idParams, response: { 200: customerSchema, ...errorResponses } }, preHandler: guard('customers:read') },
+    { schema: { tags, security, summary: 'One customer', params: idParams, response: { 200: customerSchema, ...errorResponses } }, onRequest: guard('customers:read') },
     async (request) => getCustomer(db, actorOf(request).workspaceId, request.params.id),
   );
 
@@ -81,7 +81,7 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
     '/api/v1/customers/:id',
     {
       schema: { tags, security, summary: 'Change profile fields (null clears one)', params: idParams, body: updateCustomerSchema, response: { 200: customerSchema, ...errorResponses } },
-      preHandler: guard('customers:write'),
+      onRequest: guard('customers:write'),
     },
     async (request) => db.transaction().execute((tx) => updateCustomer(tx, actorOf(request), request.params.id, request.body, opts)),
   );
@@ -96,7 +96,7 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
         params: idParams,
         response: { 200: customerSchema, ...errorResponses },
       },
-      preHandler: guard('customers:erase'),
+      onRequest: guard('customers:erase'),
     },
     async (request) => eraseCustomer(db, owners, actorOf(request), request.params.id),
   );
@@ -112,7 +112,7 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
         body: z.strictObject({ status: z.enum(['granted', 'revoked']), source: z.string().trim().min(1).max(200).optional() }),
         response: { 200: customerSchema, ...errorResponses },
       },
-      preHandler: guard('customers:write'),
+      onRequest: guard('customers:write'),
     },
     async (request) =>
       db.transaction().execute((tx) => setConsent(tx, actorOf(request), request.params.id, request.params.channel, request.body)),
@@ -129,7 +129,7 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
         querystring: z.strictObject({ limit: limitSchema, cursor: cursorSchema, kinds: z.string().max(200).optional() }),
         response: { 200: pageSchema(timelineEntrySchema), ...errorResponses },
       },
-      preHandler: guard('customers:read'),
+      onRequest: guard('customers:read'),
     },
     async (request) => {
       const workspaceId = actorOf(request).workspaceId;
@@ -154,7 +154,7 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
         params: idParams,
         response: { 200: z.object({ exportedAt: z.string(), customer: customerSchema }).catchall(z.unknown()), ...errorResponses },
       },
-      preHandler: guard('customers:read'),
+      onRequest: guard('customers:read'),
     },
     async (request, reply) => {
       const actor = actorOf(request);

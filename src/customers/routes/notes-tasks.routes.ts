@@ -43,7 +43,7 @@ export function notesAndTasksRoutes(app: App, { db }: { db: Db }) {
 
   app.get(
     '/api/v1/customers/:id/notes',
-    { schema: { tags: ['notes'], security, summary: "A customer's notes", params: id, response: { 200: z.object({ data: z.array(noteSchema) }), ...errorResponses } }, preHandler: guard('customers:read') },
+    { schema: { tags: ['notes'], security, summary: "A customer's notes", params: id, response: { 200: z.object({ data: z.array(noteSchema) }), ...errorResponses } }, onRequest: guard('customers:read') },
     async (request) => {
       const workspaceId = actorOf(request).workspaceId;
       await findCustomer(db, workspaceId, request.params.id);
@@ -53,7 +53,7 @@ export function notesAndTasksRoutes(app: App, { db }: { db: Db }) {
 
   app.post(
     '/api/v1/customers/:id/notes',
-    { schema: { tags: ['notes'], security, summary: 'Add a note', params: id, body: noteBody, response: { 201: noteSchema, ...errorResponses } }, preHandler: guard('notes:write') },
+    { schema: { tags: ['notes'], security, summary: 'Add a note', params: id, body: noteBody, response: { 201: noteSchema, ...errorResponses } }, onRequest: guard('notes:write') },
     async (request, reply) => {
       const actor = actorOf(request);
       return idempotent(db, request, reply, actor.workspaceId, 201, (tx) => addNote(tx, actor, request.params.id, request.body.body));
@@ -62,13 +62,13 @@ export function notesAndTasksRoutes(app: App, { db }: { db: Db }) {
 
   app.patch(
     '/api/v1/notes/:id',
-    { schema: { tags: ['notes'], security, summary: 'Edit a note', params: id, body: noteBody, response: { 200: noteSchema, ...errorResponses } }, preHandler: guard('notes:write') },
+    { schema: { tags: ['notes'], security, summary: 'Edit a note', params: id, body: noteBody, response: { 200: noteSchema, ...errorResponses } }, onRequest: guard('notes:write') },
     async (request) => db.transaction().execute((tx) => editNote(tx, actorOf(request), request.params.id, request.body.body)),
   );
 
   app.delete(
     '/api/v1/notes/:id',
-    { schema: { tags: ['notes'], security, summary: 'Delete a note', params: id, response: { 204: z.null(), ...errorResponses } }, preHandler: guard('notes:write') },
+    { schema: { tags: ['notes'], security, summary: 'Delete a note', params: id, response: { 204: z.null(), ...errorResponses } }, onRequest: guard('notes:write') },
     async (request, reply) => {
       await db.transaction().execute((tx) => deleteNote(tx, actorOf(request), request.params.id));
       return reply.status(204).send(null);
@@ -91,7 +91,7 @@ export function notesAndTasksRoutes(app: App, { db }: { db: Db }) {
         }),
         response: { 200: pageSchema(taskSchema), ...errorResponses },
       },
-      preHandler: guard('customers:read'),
+      onRequest: guard('customers:read'),
     },
     async (request) => listTasks(db, actorOf(request).workspaceId, request.query),
   );
@@ -106,7 +106,7 @@ export function notesAndTasksRoutes(app: App, { db }: { db: Db }) {
         body: z.strictObject({ ...taskFields, customerId: z.uuid().nullable() }).partial().required({ title: true }),
         response: { 201: taskSchema, ...errorResponses },
       },
-      preHandler: guard('tasks:write'),
+      onRequest: guard('tasks:write'),
     },
     async (request, reply) => {
       const actor = actorOf(request);
@@ -125,7 +125,7 @@ export function notesAndTasksRoutes(app: App, { db }: { db: Db }) {
         body: z.strictObject({ ...taskFields, status: z.enum(['open', 'in_progress', 'done', 'cancelled']) }).partial(),
         response: { 200: taskSchema, ...errorResponses },
       },
-      preHandler: guard('tasks:write'),
+      onRequest: guard('tasks:write'),
     },
     async (request) => db.transaction().execute((tx) => updateTask(tx, actorOf(request), request.params.id, request.body)),
   );

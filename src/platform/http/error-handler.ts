@@ -41,6 +41,9 @@ export function toAppError(error: unknown): AppError {
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return new AppError('INVALID_INPUT', 'The request body is empty but Content-Type is JSON', { field: 'body' });
   }
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON (Content-Type: application/json)', { field: 'content-type' });
+  }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large', { field: 'body' });
   }

@@ -35,6 +35,8 @@ export interface HttpOptions {
   log: Logger;
   bodyLimitBytes: number;
   consoleDir: string;
+  /** Believe X-Forwarded-* headers (only behind a proxy that sets them). */
+  trustProxy: boolean;
   /** Paths the console's SPA fallback must never answer. */
   apiPrefixes?: string[];
 }
@@ -52,7 +54,7 @@ export async function createHttpServer(options: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
-    trustProxy: true,
+    trustProxy: options.trustProxy,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

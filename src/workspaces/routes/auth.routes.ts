@@ -51,7 +51,7 @@ export function authRoutes(app: App, { db, config }: { db: Db; config: Config })
 
   app.get(
     '/api/auth/session',
-    { schema: { tags: ['auth'], summary: 'The current console session', response: { 200: sessionSchema, ...errorResponses } }, preHandler: requireSession },
+    { schema: { tags: ['auth'], summary: 'The current console session', response: { 200: sessionSchema, ...errorResponses } }, onRequest: requireSession },
     async (request) => describeSession(db, request.actor?.sessionId ?? ''),
   );
 
@@ -64,7 +64,7 @@ export function authRoutes(app: App, { db, config }: { db: Db; config: Config })
         body: z.strictObject({ workspaceId: z.uuid() }),
         response: { 200: sessionSchema, ...errorResponses },
       },
-      preHandler: requireSession,
+      onRequest: requireSession,
     },
     async (request) => {
       const actor = request.actor;
@@ -74,7 +74,7 @@ export function authRoutes(app: App, { db, config }: { db: Db; config: Config })
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the console session', response: { 204: z.null(), ...errorResponses } }, preHandler: requireSession },
+    { schema: { tags: ['auth'], summary: 'End the console session', response: { 204: z.null(), ...errorResponses } }, onRequest: requireSession },
     async (request, reply) => {
       await logout(db, request.actor?.sessionId ?? '');
       reply.clearCookie(SESSION_COOKIE, cookieOptions(secure(request.protocol)));

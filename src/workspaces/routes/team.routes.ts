@@ -47,7 +47,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
 
   app.get(
     '/api/v1/workspace',
-    { schema: { tags, security, summary: 'This workspace', response: { 200: workspaceSchema, ...errorResponses } }, preHandler: guard('customers:read') },
+    { schema: { tags, security, summary: 'This workspace', response: { 200: workspaceSchema, ...errorResponses } }, onRequest: guard('customers:read') },
     async (request) => {
       const ws = await db.selectFrom('workspaces').selectAll().where('id', '=', actorOf(request).workspaceId).executeTakeFirst();
       if (!ws) throw notFound('Workspace');
@@ -75,7 +75,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
         }),
         response: { 200: workspaceSchema, ...errorResponses },
       },
-      preHandler: guard('workspace:manage'),
+      onRequest: guard('workspace:manage'),
     },
     async (request) => {
       const actor = actorOf(request);
@@ -96,7 +96,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
 
   app.get(
     '/api/v1/members',
-    { schema: { tags, security, summary: 'Team members', response: { 200: z.object({ data: z.array(memberSchema) }), ...errorResponses } }, preHandler: guard('team:read') },
+    { schema: { tags, security, summary: 'Team members', response: { 200: z.object({ data: z.array(memberSchema) }), ...errorResponses } }, onRequest: guard('team:read') },
     async (request) => ({ data: await listMembers(db, actorOf(request).workspaceId) }),
   );
 
@@ -110,12 +110,12 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
         body: z.strictObject({
           email: z.email().max(320),
           name: z.string().trim().max(200).optional(),
-          password: z.string().min(8, 'must be at least 8 characters').max(1024),
+          password: z.string().min(8, 'must be at least 8 characters').max(1024).optional().describe('Required for a new user; an existing user keeps their password'),
           role: z.enum(roles),
         }),
         response: { 201: memberSchema, ...errorResponses },
       },
-      preHandler: guard('team:manage'),
+      onRequest: guard('team:manage'),
     },
     async (request, reply) => reply.status(201).send(await addMember(db, actorOf(request), request.body)),
   );
@@ -131,7 +131,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
         body: z.strictObject({ role: z.enum(roles) }),
         response: { 200: memberSchema, ...errorResponses },
       },
-      preHandler: guard('team:manage'),
+      onRequest: guard('team:manage'),
     },
     async (request) => changeRole(db, actorOf(request), request.params.userId, request.body.role),
   );
@@ -140,7 +140,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
     '/api/v1/members/:userId',
     {
       schema: { tags, security, summary: 'Remove a member', params: z.object({ userId: z.uuid() }), response: { 204: z.null(), ...errorResponses } },
-      preHandler: guard('team:manage'),
+      onRequest: guard('team:manage'),
     },
     async (request, reply) => {
       await removeMember(db, actorOf(request), request.params.userId);
@@ -150,7 +150,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
 
   app.get(
     '/api/v1/api-keys',
-    { schema: { tags, security, summary: 'API keys (never the keys themselves)', response: { 200: z.object({ data: z.array(keySchema) }), ...errorResponses } }, preHandler: guard('keys:manage') },
+    { schema: { tags, security, summary: 'API keys (never the keys themselves)', response: { 200: z.object({ data: z.array(keySchema) }), ...errorResponses } }, onRequest: guard('keys:manage') },
     async (request) => ({ data: await listApiKeys(db, actorOf(request).workspaceId) }),
   );
 
@@ -166,7 +166,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
           .refine((b) => b.kind === 'secret' || b.role === undefined, { message: 'write keys have no role', path: ['role'] }),
         response: { 201: keySchema.extend({ key: z.string() }), ...errorResponses },
       },
-      preHandler: guard('keys:manage'),
+      onRequest: guard('keys:manage'),
     },
     async (request, reply) => {
       const actor = actorOf(request);
@@ -184,7 +184,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
 
   app.delete(
     '/api/v1/api-keys/:id',
-    { schema: { tags, security, summary: 'Revoke a key', params: z.object({ id: z.uuid() }), response: { 200: keySchema, ...errorResponses } }, preHandler: guard('keys:manage') },
+    { schema: { tags, security, summary: 'Revoke a key', params: z.object({ id: z.uuid() }), response: { 200: keySchema, ...errorResponses } }, onRequest: guard('keys:manage') },
     async (request) => db.transaction().execute((tx) => revokeApiKey(tx, actorOf(request), request.params.id)),
   );
 
@@ -198,7 +198,7 @@ export function teamRoutes(app: App, { db }: { db: Db }) {
         querystring: z.strictObject({ limit: limitSchema, cursor: cursorSchema }),
         response: { 200: pageSchema(auditSchema), ...errorResponses },
       },
-      preHandler: guard('audit:read'),
+      onRequest: guard('audit:read'),
     },
     async (request) => listAudit(db, actorOf(request).workspaceId, request.query),
   );

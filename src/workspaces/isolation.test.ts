@@ -1,0 +1,349 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { apiClient, createTestApp } from '../testing/harness.ts';
+import { loginSession, type HttpClient } from '../testing/session.ts';
+
+/**
+ * Tenant isolation: workspace B, with full (owner) rights in B, must never read or change
+ * anything of workspace A through any /api/v1 route, neither with a secret key nor with a
+ * console session. Every route in /openapi.json needs a case in `cases` below.
+ */
+const t = await createTestApp();
+const a = await t.workspace('Shop A');
+const b = await t.workspace('Shop B');
+const suffix = randomBytes(4).toString('hex');
+
+async function ok(res: Promise<LightMyRequestResponse>, status = 200) {
+  const r = await res;
+  assert.equal(r.statusCode, status, r.body);
+  return r.body ? r.json() : null;
+}
+
+// A's data, created through A's own key.
+const definition = await ok(a.api.post('/api/v1/attribute-definitions', { key: 'a_loyalty_tier', label: 'Tier', type: 'enum', options: ['gold'] }), 201);
+const member = await ok(a.api.post('/api/v1/members', { email: `a-support-${suffix}@example.com`, password: 'member-password', role: 'support' }), 201);
+/** A person in A whom B also adds (users are global, memberships are per workspace). */
+const shared = await ok(a.api.post('/api/v1/members', { email: `shared-${suffix}@example.com`, password: 'shared-password', role: 'marketer' }), 201);
+const c1 = await ok(
+  a.api.post(
+    '/api/v1/customers',
+    { externalId: 'a-ext-1', firstName: 'Arsalan', lastName: 'Zarrinkafsh', emails: ['arsalan@a.example'], phones: ['09121112233'], tags: ['a-vip'], city: 'Shiraz', attributes: { a_loyalty_tier: 'gold' } },
+    { 'idempotency-key': 'shared-idempotency-key' },
+  ),
+  201,
+);
+const c2 = await ok(a.api.post('/api/v1/customers', { externalId: 'a-ext-2', firstName: 'Arsalan', lastName: 'Zarrinkafsh-Dup' }), 201);
+const note = await ok(a.api.post(`/api/v1/customers/${c1.id}/notes`, { body: 'A-only note: prefers evening calls' }), 201);
+const task = await ok(a.api.post('/api/v1/tasks', { title: 'A-only task: call back', customerId: c1.id, assigneeId: member.userId }), 201);
+await ok(a.api.put(`/api/v1/customers/${c1.id}/consents/sms`, { status: 'granted', source: 'a-signup-form' }));
+const aKey = await ok(a.api.post('/api/v1/api-keys', { kind: 'secret', name: 'A integration', role: 'analyst' }), 201);
+
+// B's own data, so that "B sees none of A" is never vacuously true.
+const bCustomer = await ok(b.api.post('/api/v1/customers', { externalId: 'b-ext-1', firstName: 'Behnaz' }), 201);
+const bConsole = await loginSession(t.app, b.ownerEmail, b.ownerPassword);
+
+/** Strings and ids only A has: none may appear in any answer B gets. */
+const aMarkers = [a.id, a.ownerId, a.ownerEmail, c1.id, c2.id, note.id, task.id, aKey.id, aKey.prefix, member.userId, member.email, 'Zarrinkafsh', 'arsalan@a.example', 'A-only', 'Shop A'];
+
+function noLeak(res: LightMyRequestResponse) {
+  for (const marker of aMarkers) assert.ok(!res.body.includes(marker), `${res.statusCode} answer leaks A's "${marker}": ${res.body.slice(0, 300)}`);
+}
+
+async function notFound(res: Promise<LightMyRequestResponse>, field?: string) {
+  const r = await res;
+  assert.equal(r.statusCode, 404, r.body);
+  assert.equal(r.json().error.code, 'NOT_FOUND');
+  if (field) assert.equal(r.json().error.field, field);
+  noLeak(r);
+}
+
+async function listed(res: Promise<LightMyRequestResponse>) {
+  const r = await res;
+  assert.equal(r.statusCode, 200, r.body);
+  noLeak(r);
+  return r.json();
+}
+
+const ids = (rows: { id?: string; userId?: string; key?: string }[]) => rows.map((r) => r.id ?? r.userId ?? r.key);
+
+/** Everything A can see of its own data, re-read with A's key (minus clocks that reading moves). */
+async function aView() {
+  const get = (url: string) => ok(a.api.get(url));
+  const { exportedAt: _, ...exported } = await get(`/api/v1/customers/${c1.id}/export`);
+  const keys = await get('/api/v1/api-keys');
+  return {
+    workspace: await get('/api/v1/workspace'),
+    customers: await get('/api/v1/customers?limit=200'),
+    c1: await get(`/api/v1/customers/${c1.id}`),
+    c2: await get(`/api/v1/customers/${c2.id}`),
+    notes: await get(`/api/v1/customers/${c1.id}/notes`),
+    timeline: await get(`/api/v1/customers/${c1.id}/timeline?limit=200`),
+    exported,
+    tasks: await get('/api/v1/tasks?limit=200'),
+    members: await get('/api/v1/members'),
+    keys: keys.data.map(({ lastUsedAt: _used, ...k }: { lastUsedAt: unknown }) => k),
+    definitions: await get('/api/v1/attribute-definitions'),
+    audit: await get('/api/v1/audit-log?limit=200'),
+  };
+}
+
+interface IsolationCase {
+  /** As in /openapi.json: `METHOD /path/{param}`. */
+  route: string;
+  expect: string;
+  run(b: HttpClient): Promise<void>;
+}
+
+const cases: IsolationCase[] = [
+  {
+    route: 'GET /api/v1/workspace',
+    expect: "B's workspace is answered, never A's",
+    run: async (as) => assert.equal((await listed(as.get('/api/v1/workspace'))).id, b.id),
+  },
+  {
+    route: 'PATCH /api/v1/workspace',
+    expect: "only B's workspace changes",
+    run: async (as) => assert.equal((await listed(as.patch('/api/v1/workspace', { name: 'Shop B', settings: { timezone: 'Asia/Tehran' } }))).id, b.id),
+  },
+  {
+    route: 'GET /api/v1/members',
+    expect: "only B's members are listed",
+    run: async (as) => assert.deepEqual(ids((await listed(as.get('/api/v1/members'))).data), [b.ownerId]),
+  },
+  {
+    route: 'POST /api/v1/members',
+    expect: "adding a person who is also in A creates B's own membership and leaves A's as it was",
+    run: async (as) => {
+      const added = await ok(as.post('/api/v1/members', { email: shared.email, password: 'shared-password', role: 'analyst' }), 201);
+      assert.equal(added.userId, shared.userId);
+      assert.equal(added.role, 'analyst');
+      await ok(as.delete(`/api/v1/members/${added.userId}`), 204);
+    },
+  },
+  {
+    route: 'PATCH /api/v1/members/{userId}',
+    expect: "A's members are 404",
+    run: async (as) => {
+      await notFound(as.patch(`/api/v1/members/${member.userId}`, { role: 'owner' }));
+      await notFound(as.patch(`/api/v1/members/${a.ownerId}`, { role: 'analyst' }));
+    },
+  },
+  {
+    route: 'DELETE /api/v1/members/{userId}',
+    expect: "A's members are 404",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/members/${member.userId}`));
+      await notFound(as.delete(`/api/v1/members/${a.ownerId}`));
+    },
+  },
+  {
+    route: 'GET /api/v1/api-keys',
+    expect: "only B's keys are listed",
+    run: async (as) => {
+      const keys = (await listed(as.get('/api/v1/api-keys'))).data as { id: string }[];
+      assert.ok(keys.length >= 2);
+      const inB = await t.db.selectFrom('api_keys').select('id').where('workspace_id', '=', b.id).execute();
+      assert.deepEqual(ids(keys).sort(), ids(inB).sort());
+    },
+  },
+  {
+    route: 'POST /api/v1/api-keys',
+    expect: "a key B creates is a key of B that cannot reach A's customers",
+    run: async (as) => {
+      const created = await ok(as.post('/api/v1/api-keys', { kind: 'secret', name: 'B probe', role: 'owner' }), 201);
+      const probe = apiClient(t.app, created.key);
+      assert.equal((await listed(probe.get('/api/v1/workspace'))).id, b.id);
+      await notFound(probe.get(`/api/v1/customers/${c1.id}`));
+      await ok(as.delete(`/api/v1/api-keys/${created.id}`));
+    },
+  },
+  {
+    route: 'DELETE /api/v1/api-keys/{id}',
+    expect: "A's key is 404 and keeps working for A",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/api-keys/${aKey.id}`));
+      assert.equal((await ok(apiClient(t.app, aKey.key).get('/api/v1/workspace'))).id, a.id);
+    },
+  },
+  {
+    route: 'GET /api/v1/audit-log',
+    expect: "only B's entries are listed",
+    run: async (as) => {
+      const entries = (await listed(as.get('/api/v1/audit-log?limit=200'))).data as { id: string }[];
+      assert.ok(entries.length > 0);
+      const inB = await t.db.selectFrom('audit_log').select('id').where('workspace_id', '=', b.id).orderBy('id', 'desc').limit(200).execute();
+      assert.deepEqual(ids(entries), inB.map((r) => String(r.id)));
+    },
+  },
+  {
+    route: 'GET /api/v1/customers',
+    expect: "no list, search or filter ever returns A's customers",
+    run: async (as) => {
+      assert.deepEqual(ids((await listed(as.get('/api/v1/customers?limit=200'))).data), [bCustomer.id]);
+      for (const query of ['q=Arsalan', 'q=Zarrinkafsh', 'q=arsalan%40a.example', 'q=09121112233', 'q=a-ext-1', 'tag=a-vip', 'city=Shiraz', 'consent=sms', 'sort=name']) {
+        const found = (await listed(as.get(`/api/v1/customers?${query}`))).data as { id: string }[];
+        assert.ok(!ids(found).some((id) => id === c1.id || id === c2.id), query);
+      }
+    },
+  },
+  {
+    route: 'POST /api/v1/customers',
+    expect: "A's externalId is free in B and A's attribute definitions do not exist in B",
+    run: async (as) => {
+      const created = await ok(as.post('/api/v1/customers', { externalId: 'a-ext-1', firstName: 'Bita' }), 201);
+      assert.notEqual(created.id, c1.id);
+      const refused = await as.post('/api/v1/customers', { firstName: 'Bita', attributes: { a_loyalty_tier: 'gold' } });
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(refused.json().error.field, 'attributes.a_loyalty_tier');
+      await ok(as.delete(`/api/v1/customers/${created.id}`)); // erase frees the externalId for the next run
+    },
+  },
+  {
+    route: 'POST /api/v1/customers/bulk',
+    expect: "customers B imports with A's externalIds are B's own",
+    run: async (as) => {
+      const res = await ok(as.post('/api/v1/customers/bulk', { customers: [{ externalId: 'a-ext-1', firstName: 'Bita' }, { externalId: 'a-ext-2', firstName: 'Bahar' }] }), 201);
+      assert.equal(res.created, 2);
+      for (const id of res.ids as string[]) {
+        assert.ok(id !== c1.id && id !== c2.id);
+        await ok(as.delete(`/api/v1/customers/${id}`));
+      }
+    },
+  },
+  {
+    route: 'POST /api/v1/customers/merge',
+    expect: "merging A's customers, or A's with B's, is 404 and changes neither",
+    run: async (as) => {
+      const bBefore = await ok(as.get(`/api/v1/customers/${bCustomer.id}`));
+      await notFound(as.post('/api/v1/customers/merge', { primaryId: c1.id, secondaryId: c2.id }));
+      await notFound(as.post('/api/v1/customers/merge', { primaryId: bCustomer.id, secondaryId: c1.id }), 'secondaryId');
+      await notFound(as.post('/api/v1/customers/merge', { primaryId: c2.id, secondaryId: bCustomer.id }), 'primaryId');
+      assert.deepEqual(await ok(as.get(`/api/v1/customers/${bCustomer.id}`)), bBefore);
+    },
+  },
+  { route: 'GET /api/v1/customers/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}`)) },
+  {
+    route: 'PATCH /api/v1/customers/{id}',
+    expect: '404',
+    run: async (as) => notFound(as.patch(`/api/v1/customers/${c1.id}`, { firstName: 'Hijacked', tags: ['b-owned'] })),
+  },
+  { route: 'DELETE /api/v1/customers/{id}', expect: '404 and A\'s customer is not erased', run: async (as) => notFound(as.delete(`/api/v1/customers/${c1.id}`)) },
+  {
+    route: 'PUT /api/v1/customers/{id}/consents/{channel}',
+    expect: '404',
+    run: async (as) => {
+      await notFound(as.put(`/api/v1/customers/${c1.id}/consents/sms`, { status: 'revoked' }));
+      await notFound(as.put(`/api/v1/customers/${c1.id}/consents/email`, { status: 'granted' }));
+    },
+  },
+  { route: 'GET /api/v1/customers/{id}/timeline', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/timeline`)) },
+  { route: 'GET /api/v1/customers/{id}/export', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/export`)) },
+  { route: 'GET /api/v1/customers/{id}/notes', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/notes`)) },
+  { route: 'POST /api/v1/customers/{id}/notes', expect: '404', run: async (as) => notFound(as.post(`/api/v1/customers/${c1.id}/notes`, { body: 'B was here' })) },
+  { route: 'PATCH /api/v1/notes/{id}', expect: '404', run: async (as) => notFound(as.patch(`/api/v1/notes/${note.id}`, { body: 'B was here' })) },
+  { route: 'DELETE /api/v1/notes/{id}', expect: '404', run: async (as) => notFound(as.delete(`/api/v1/notes/${note.id}`)) },
+  {
+    route: 'GET /api/v1/tasks',
+    expect: "A's tasks are never listed, whatever the filter",
+    run: async (as) => {
+      for (const query of ['', `?customerId=${c1.id}`, `?assigneeId=${member.userId}`, '?status=open']) {
+        assert.deepEqual((await listed(as.get(`/api/v1/tasks${query}`))).data, [], query);
+      }
+    },
+  },
+  {
+    route: 'POST /api/v1/tasks',
+    expect: "A's customer is 404 and A's member is not assignable",
+    run: async (as) => {
+      await notFound(as.post('/api/v1/tasks', { title: 'B task', customerId: c1.id }), 'customerId');
+      const res = await as.post('/api/v1/tasks', { title: 'B task', assigneeId: member.userId });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.json().error.field, 'assigneeId');
+      assert.equal(await countRows('tasks', b.id), 0);
+    },
+  },
+  { route: 'PATCH /api/v1/tasks/{id}', expect: '404', run: async (as) => notFound(as.patch(`/api/v1/tasks/${task.id}`, { status: 'done', title: 'B was here' })) },
+  {
+    route: 'GET /api/v1/attribute-definitions',
+    expect: "A's definitions are not listed",
+    run: async (as) => assert.deepEqual((await listed(as.get('/api/v1/attribute-definitions'))).data, []),
+  },
+  {
+    route: 'POST /api/v1/attribute-definitions',
+    expect: "B may define the same key as A, as its own",
+    run: async (as) => {
+      const own = await ok(as.post('/api/v1/attribute-definitions', { key: definition.key, label: 'B tier', type: 'string' }), 201);
+      assert.equal(own.type, 'string');
+      await ok(as.delete(`/api/v1/attribute-definitions/${definition.key}`), 204);
+    },
+  },
+  {
+    route: 'DELETE /api/v1/attribute-definitions/{key}',
+    expect: "A's definition is 404",
+    run: async (as) => notFound(as.delete(`/api/v1/attribute-definitions/${definition.key}`)),
+  },
+];
+
+async function countRows(table: 'tasks' | 'customers' | 'notes', workspaceId: string): Promise<number> {
+  const row = await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const callers: [string, HttpClient][] = [
+  ['owner key', b.api],
+  ['owner console session', bConsole],
+];
+
+for (const [via, client] of callers) {
+  describe(`isolation: B's ${via} against A's data`, () => {
+    for (const c of cases) {
+      test(`given A's customers, notes, tasks, keys and members, when B's ${via} calls ${c.route}, then ${c.expect}; A's data is unchanged`, async () => {
+        const before = await aView();
+        await c.run(client);
+        assert.deepEqual(await aView(), before);
+      });
+    }
+  });
+}
+
+describe('isolation: coverage and cross-workspace edges', () => {
+  test('given /openapi.json, when every /api/v1 operation is listed, then each has an isolation case (a new route fails here until it gets one)', async () => {
+    const spec = await ok(t.app.inject({ method: 'GET', url: '/openapi.json' }));
+    const methods = new Set(['get', 'post', 'put', 'patch', 'delete']);
+    const documented = Object.entries(spec.paths as Record<string, Record<string, unknown>>)
+      .filter(([path]) => path.startsWith('/api/v1/'))
+      .flatMap(([path, ops]) => Object.keys(ops).filter((m) => methods.has(m)).map((m) => `${m.toUpperCase()} ${path}`));
+    assert.ok(documented.length >= 29, `only ${documented.length} /api/v1 operations documented`);
+    const covered = new Set(cases.map((c) => c.route));
+    assert.deepEqual(documented.filter((r) => !covered.has(r)), [], 'routes without an isolation case');
+    assert.deepEqual([...covered].filter((r) => !documented.includes(r)), [], 'isolation cases for routes that no longer exist');
+    assert.equal(covered.size, cases.length, 'a route has two isolation cases');
+  });
+
+  test('given A used an Idempotency-Key, when B creates a customer with the same key, then B gets a new customer of its own, not A\'s answer replayed', async () => {
+    const res = await b.api.post('/api/v1/customers', { firstName: 'Bijan' }, { 'idempotency-key': 'shared-idempotency-key' });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.headers['idempotent-replayed'], undefined);
+    assert.notEqual(res.json().id, c1.id);
+    noLeak(res);
+    await ok(b.api.delete(`/api/v1/customers/${res.json().id}`));
+  });
+
+  test("given a person in both workspaces, when their session is on B, then A's customer is 404 until they switch to A", async () => {
+    const email = `both-${suffix}@example.com`;
+    await ok(a.api.post('/api/v1/members', { email, password: 'both-password', role: 'admin' }), 201);
+    const added = await ok(b.api.post('/api/v1/members', { email, password: 'both-password', role: 'admin' }), 201);
+    const session = await loginSession(t.app, email, 'both-password', { workspaceId: b.id });
+    assert.equal(session.session.workspace.id, b.id);
+    await notFound(session.get(`/api/v1/customers/${c1.id}`));
+    await notFound(session.patch(`/api/v1/customers/${c1.id}`, { firstName: 'Hijacked' }));
+    assert.deepEqual(ids((await listed(session.get('/api/v1/customers'))).data), [bCustomer.id]);
+    await ok(session.post('/api/auth/switch', { workspaceId: a.id }));
+    assert.equal((await ok(session.get(`/api/v1/customers/${c1.id}`))).firstName, 'Arsalan');
+    assert.equal((await ok(session.get('/api/v1/workspace'))).id, a.id);
+    await ok(b.api.delete(`/api/v1/members/${added.userId}`), 204);
+    await ok(a.api.delete(`/api/v1/members/${added.userId}`), 204);
+  });
+});
