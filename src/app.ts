@@ -22,7 +22,7 @@ export const VERSION = '0.1.0';
  */
 export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode: Storage['mode'] }): Promise<App> {
   const { config, log, db } = deps;
-  const app = await createHttpServer({ log, bodyLimitBytes: config.bodyLimitBytes, consoleDir: config.consoleDir });
+  const app = await createHttpServer({ log, bodyLimitBytes: config.bodyLimitBytes, consoleDir: config.consoleDir, trustProxy: config.trustProxy });
   app.decorate('authenticate', createAuthenticator(db));
   healthRoute(app, { mode: deps.mode, version: VERSION, ping: async () => void (await sql`select 1`.execute(db)) });
   authRoutes(app, { db, config });
