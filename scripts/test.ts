@@ -8,7 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { databaseUrl } from '../src/testing/database.ts';
+import { freePort } from '../src/testing/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values, positionals } = parseArgs({
@@ -36,17 +36,6 @@ function findTests(target: string): string[] {
 }
 const targets = positionals.length ? positionals : ['src', 'console/e2e'];
 const files = targets.filter((t) => fs.existsSync(path.resolve(root, t))).flatMap(findTests);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function prepareTemplate(adminUrl: string): Promise<string> {
   const template = `vafa_tpl_${process.pid}`;

