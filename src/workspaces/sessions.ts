@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
-import type { Role } from '../platform/access/roles.ts';
+import { rolePermissions, type Permission, type Role } from '../platform/access/roles.ts';
 import { AppError, forbidden, unauthenticated } from '../platform/errors.ts';
 import { normalizeEmail } from './team.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
@@ -12,6 +12,8 @@ export interface SessionView {
   user: { id: string; email: string; name: string | null };
   workspace: { id: string; name: string };
   role: Role;
+  /** What this role may do here; the console hides what would be refused. */
+  permissions: Permission[];
   csrfToken: string;
   workspaces: { id: string; name: string; role: Role }[];
 }
@@ -110,6 +112,7 @@ export async function describeSession(db: Db, sessionId: string): Promise<Sessio
     user: { id: row.userId, email: row.email, name: row.name },
     workspace: { id: row.workspaceId, name: row.workspaceName },
     role: row.role,
+    permissions: [...rolePermissions[row.role]],
     csrfToken: row.csrf_token,
     workspaces: await workspacesOf(db, row.userId),
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../database.ts';
 import type { Config } from '../../platform/config.ts';
-import { roles } from '../../platform/access/roles.ts';
+import { permissions, roles } from '../../platform/access/roles.ts';
 import { errorResponses } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/server.ts';
 import { createAuthenticatorGuards } from '../session-guard.ts';
@@ -12,6 +12,7 @@ const sessionSchema = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
   workspace: z.object({ id: z.string(), name: z.string() }),
   role: z.enum(roles),
+  permissions: z.array(z.enum(permissions)),
   csrfToken: z.string(),
   workspaces: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(roles) })),
 });

@@ -1,0 +1,176 @@
+/**
+ * A real Vafa for browser tests: a fresh PostgreSQL database, `vafa init`, `vafa start` on a
+ * free port, and headless Debian chromium. Everything is torn down by `stop()`.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const run = promisify(execFile);
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface Owner {
+  email: string;
+  password: string;
+}
+
+export interface Vafa {
+  baseUrl: string;
+  secretKey: string;
+  page: Page;
+  /** API answers >= 400 the browser saw, newest last: printed when a step fails. */
+  apiFailures: string[];
+  /** What the server printed. */
+  serverLog(): string;
+  /** Calls the API as a server would, with the workspace's secret key. */
+  api(method: string, path: string, body?: unknown): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHealth(url: string, server: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`vafa start exited early (${server.exitCode}):\n${log()}`);
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`vafa start was not healthy within ${timeoutMs} ms:\n${log()}`);
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Builds the console if console/dist is missing: the server serves it at `/`. */
+async function ensureConsoleBuilt(): Promise<void> {
+  if (existsSync(`${ROOT}console/dist/index.html`)) return;
+  await run(process.execPath, [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--config', 'console/vite.config.ts'], { cwd: ROOT });
+}
+
+export async function startVafa(adminUrl: string, workspace: string, owner: Owner): Promise<Vafa> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error('cleanup failed:', e));
+  };
+
+  try {
+    await ensureConsoleBuilt();
+
+    const databaseName = `vafa_e2e_${randomBytes(6).toString('hex')}`;
+    await adminQuery(adminUrl, `CREATE DATABASE ${databaseName}`);
+    cleanups.push(() => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`));
+    const databaseUrl = new URL(adminUrl);
+    databaseUrl.pathname = `/${databaseName}`;
+    const env = { ...process.env, DATABASE_URL: databaseUrl.toString(), LOG_LEVEL: 'warn' };
+
+    const init = await run(
+      process.execPath,
+      ['bin/vafa.mjs', 'init', '--workspace', workspace, '--email', owner.email, '--password', owner.password],
+      { cwd: ROOT, env },
+    );
+    // The JSON may be pretty-printed over several lines, after any log lines.
+    const json = init.stdout.slice(init.stdout.search(/^\{/m));
+    assert.ok(json.startsWith('{'), `vafa init printed no JSON:\n${init.stdout}\n${init.stderr}`);
+    const { secretKey } = JSON.parse(json) as { workspaceId: string; secretKey: string; writeKey: string };
+
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    let log = '';
+    const server = spawn(process.execPath, ['bin/vafa.mjs', 'start'], {
+      cwd: ROOT,
+      env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (chunk) => (log += chunk));
+    server.stderr?.on('data', (chunk) => (log += chunk));
+    cleanups.push(() => stopProcess(server));
+    await waitForHealth(baseUrl, server, () => log, 60_000);
+
+    const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    cleanups.push(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB', acceptDownloads: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const apiFailures: string[] = [];
+    page.on('response', async (response) => {
+      if (response.status() < 400 || !response.url().includes('/api/')) return;
+      const body = await response.text().catch(() => '');
+      apiFailures.push(`${response.request().method()} ${response.url()} → ${response.status()} ${body.slice(0, 300)}`);
+    });
+
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${secretKey}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    return { baseUrl, secretKey, page, apiFailures, serverLog: () => log, api, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Screenshots of key steps, to look at: /tmp/vafa-console-<name>.png */
+export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: `/tmp/vafa-console-${name}.png`, fullPage });
+}
+
+export async function switchLanguage(page: Page, code: 'fa' | 'ar' | 'en'): Promise<void> {
+  await page.getByTestId('language-switch').click();
+  await page.getByTestId(`language-option-${code}`).click();
+  await page.waitForFunction((lang) => document.documentElement.lang === lang, code);
+}
+
+/** Picks an option in a Mantine Select by its visible label. */
+export async function selectOption(page: Page, testId: string, label: string | RegExp): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name: label, exact: typeof label === 'string' }).click();
+}
