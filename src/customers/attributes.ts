@@ -81,11 +81,23 @@ export async function applyAttributes(
   current: Record<string, unknown>,
   changes: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const keys = Object.keys(changes);
-  if (keys.length === 0) return current;
-  const defs = new Map((await listDefinitions(db, workspaceId)).map((d) => [d.key, d]));
+  if (Object.keys(changes).length === 0) return current;
+  return mergeAttributes(await attributeDefinitions(db, workspaceId), current, changes);
+}
+
+/** The workspace's attribute definitions by key, for `mergeAttributes`. */
+export async function attributeDefinitions(db: Db, workspaceId: string): Promise<Map<string, AttributeDefinition>> {
+  return new Map((await listDefinitions(db, workspaceId)).map((d) => [d.key, d]));
+}
+
+/** `applyAttributes` with the definitions already loaded (bulk writes load them once). */
+export function mergeAttributes(
+  defs: Map<string, AttributeDefinition>,
+  current: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
   const next = { ...current };
-  for (const key of keys) {
+  for (const key of Object.keys(changes)) {
     const field = `attributes.${key}`;
     const def = defs.get(key);
     if (!def) throw invalid(field, `unknown attribute "${key}": define it first under attribute definitions`);

@@ -12,13 +12,18 @@ import type { ConsentChannel, CustomerInput, CustomerView } from './schema.ts';
 
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 
-async function defaultCountry(db: Db, workspaceId: string, fallback: string): Promise<string> {
+export async function defaultCountry(db: Db, workspaceId: string, fallback: string): Promise<string> {
   const ws = await db.selectFrom('workspaces').select('settings').where('id', '=', workspaceId).executeTakeFirst();
   return ws?.settings.defaultCountry ?? fallback;
 }
 
-/** Emails lower-cased, phones to E.164, lists de-duplicated; a bad phone names its index. */
-async function normalizeInput(db: Db, actor: Actor, input: CustomerInput, fallbackCountry: string) {
+/** True when the input says who the customer is (a create needs at least one of these). */
+export function identifies(input: CustomerInput): boolean {
+  return Boolean(input.externalId || input.emails?.length || input.phones?.length || input.firstName || input.lastName);
+}
+
+/** Emails lower-cased, phones to E.164 (`country` for numbers without one), lists de-duplicated; a bad phone names its index. */
+export function normalizeFields(input: CustomerInput, country: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || key === 'attributes') continue;
@@ -26,7 +31,6 @@ async function normalizeInput(db: Db, actor: Actor, input: CustomerInput, fallba
   }
   if (input.emails) out.emails = unique(input.emails.map(normalizeEmail));
   if (input.phones) {
-    const country = await defaultCountry(db, actor.workspaceId, fallbackCountry);
     out.phones = unique(
       input.phones.map((raw, i) => {
         const parsed = toE164(raw, country);
@@ -37,6 +41,22 @@ async function normalizeInput(db: Db, actor: Actor, input: CustomerInput, fallba
   }
   for (const key of ['tags', 'interests', 'challenges'] as const) if (input[key]) out[key] = unique(input[key]);
   return out;
+}
+
+async function normalizeInput(db: Db, actor: Actor, input: CustomerInput, fallbackCountry: string) {
+  const country = input.phones ? await defaultCountry(db, actor.workspaceId, fallbackCountry) : fallbackCountry;
+  return normalizeFields(input, country);
+}
+
+/** The search text of a new customer from its normalised column values. */
+export function searchTextOf(values: Record<string, unknown>): string {
+  return buildSearchText({
+    first_name: (values.first_name as string) ?? null,
+    last_name: (values.last_name as string) ?? null,
+    emails: (values.emails as string[]) ?? [],
+    phones: (values.phones as string[]) ?? [],
+    external_id: (values.external_id as string) ?? null,
+  });
 }
 
 async function consentsOf(db: Db, customerId: string): Promise<ConsentRow[]> {
@@ -69,8 +89,7 @@ function uniqueViolation(e: unknown): boolean {
 }
 
 export async function createCustomer(db: Db, actor: Actor, input: CustomerInput, opts: { defaultCountry: string }): Promise<CustomerView> {
-  const identifies = input.externalId || input.emails?.length || input.phones?.length || input.firstName || input.lastName;
-  if (!identifies) throw invalid('body', 'give at least one of externalId, emails, phones, firstName, lastName');
+  if (!identifies(input)) throw invalid('body', 'give at least one of externalId, emails, phones, firstName, lastName');
   const values = await normalizeInput(db, actor, input, opts.defaultCountry);
   const attributes = await applyAttributes(db, actor.workspaceId, {}, input.attributes ?? {});
   const row = await db
@@ -79,13 +98,7 @@ export async function createCustomer(db: Db, actor: Actor, input: CustomerInput,
       ...values,
       workspace_id: actor.workspaceId,
       attributes: JSON.stringify(attributes),
-      search_text: buildSearchText({
-        first_name: (values.first_name as string) ?? null,
-        last_name: (values.last_name as string) ?? null,
-        emails: (values.emails as string[]) ?? [],
-        phones: (values.phones as string[]) ?? [],
-        external_id: (values.external_id as string) ?? null,
-      }),
+      search_text: searchTextOf(values),
     })
     .returningAll()
     .executeTakeFirstOrThrow()
@@ -103,7 +116,10 @@ export async function updateCustomer(db: Db, actor: Actor, id: string, input: Cu
   const values = await normalizeInput(db, actor, input, opts.defaultCountry);
   const attributes = input.attributes ? await applyAttributes(db, actor.workspaceId, current.attributes, input.attributes) : current.attributes;
   const next = { ...current, ...values, attributes } as Customer;
-  const changes = diff(current as unknown as Record<string, unknown>, next as unknown as Record<string, unknown>);
+  // Diff the API shapes, so history and audit speak the API's field names (incomeBand, not income_band).
+  const { updatedAt: _u, consents: _c, displayName: _d, ...before } = toView(current, []);
+  const { updatedAt: _u2, consents: _c2, displayName: _d2, ...after } = toView(next, []);
+  const changes = diff(before, after);
   if (Object.keys(changes).length === 0) return toView(current, await consentsOf(db, id));
 
   const row = await db
