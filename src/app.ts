@@ -9,6 +9,9 @@ import { openStorage, type Storage } from './platform/db/storage.ts';
 import { healthRoute } from './platform/http/health.ts';
 import { createHttpServer, type App } from './platform/http/server.ts';
 import type { Logger } from './platform/logger.ts';
+import { registerTracking } from './tracking/index.ts';
+import { EventPartitions } from './tracking/partitions.ts';
+import { SchemaRecorder } from './tracking/schema-recorder.ts';
 import { createAuthenticator } from './workspaces/authenticator.ts';
 import { startHousekeeping } from './workspaces/housekeeping.ts';
 import { authRoutes } from './workspaces/routes/auth.routes.ts';
@@ -27,7 +30,20 @@ export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode
   healthRoute(app, { mode: deps.mode, version: VERSION, ping: async () => void (await sql`select 1`.execute(db)) });
   authRoutes(app, { db, config });
   teamRoutes(app, { db });
-  customerRoutes(app, { db, config, timeline: new Timeline(), owners: new CustomerDataOwners() });
+  const timeline = new Timeline();
+  const owners = new CustomerDataOwners();
+  customerRoutes(app, { db, config, timeline, owners });
+  const schema = new SchemaRecorder(db, log);
+  app.addHook('onClose', () => schema.close());
+  registerTracking(app, {
+    db,
+    timeline,
+    owners,
+    schema,
+    partitions: new EventPartitions(db),
+    defaultCountry: config.defaultCountry,
+    eventsPerSecond: config.trackingEventsPerSecond,
+  });
   await app.ready();
   return app;
 }

@@ -2,10 +2,11 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { CustomerTables } from './customers/tables.ts';
 import type { PlatformTables } from './platform/db/tables.ts';
+import type { TrackingTables } from './tracking/tables.ts';
 import type { WorkspaceTables } from './workspaces/tables.ts';
 
 /** Every table Vafa owns. Each capability declares its own in `<capability>/tables.ts`. */
-export interface Database extends PlatformTables, WorkspaceTables, CustomerTables {}
+export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables {}
 
 /** A connection pool or an open transaction: services accept either. */
 export type Db = Kysely<Database>;

@@ -51,6 +51,7 @@ export async function listCustomers(
     const s = searchCondition(query.q, opts.defaultCountry);
     if (s) conditions.push(s);
   }
+  if (query.visitors !== 'include') conditions.push(sql<SqlBool>`c.anonymous = ${query.visitors === 'only'}`);
   if (query.tag) conditions.push(sql<SqlBool>`c.tags @> array[${query.tag}]::text[]`);
   if (query.city) conditions.push(sql<SqlBool>`lower(c.city) = lower(${query.city})`);
   if (query.language) conditions.push(sql<SqlBool>`c.language = ${query.language}`);

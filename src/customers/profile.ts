@@ -49,6 +49,7 @@ export function toView(c: Customer, consents: ConsentRow[]): CustomerView {
       source: k.source,
       changedAt: k.changed_at.toISOString(),
     })),
+    anonymous: c.anonymous,
     mergedIntoId: c.merged_into,
     erasedAt: c.erased_at?.toISOString() ?? null,
     createdAt: c.created_at.toISOString(),

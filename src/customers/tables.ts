@@ -31,6 +31,8 @@ export interface CustomerRow {
   tags: TextArray;
   search_text: string;
   merged_into: string | null;
+  /** Made from an anonymousId alone, until identified (column added by the tracking capability). */
+  anonymous: ColumnType<boolean, boolean | undefined, boolean>;
   erased_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;

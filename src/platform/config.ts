@@ -29,6 +29,7 @@ const envSchema = z.object({
     .default('IR'),
   VAFA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   VAFA_CONSOLE_DIR: z.string().optional(),
+  VAFA_TRACKING_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(100_000),
   VAFA_TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -51,6 +52,7 @@ export interface Config {
   bodyLimitBytes: number;
   consoleDir: string;
   trustProxy: boolean;
+  trackingEventsPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultCountry: e.VAFA_DEFAULT_COUNTRY,
     bodyLimitBytes: e.VAFA_BODY_LIMIT_BYTES,
     trustProxy: e.VAFA_TRUST_PROXY === 'true',
+    trackingEventsPerSecond: e.VAFA_TRACKING_EVENTS_PER_SECOND,
     consoleDir: path.resolve(e.VAFA_CONSOLE_DIR ?? path.join(import.meta.dirname, '../../console/dist')),
   };
 }

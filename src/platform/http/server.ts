@@ -94,6 +94,7 @@ export async function createHttpServer(options: HttpOptions): Promise<App> {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'A workspace secret key (vafa_sk_…)' },
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'vafa_session' },
+          writeKeyBasic: { type: 'http', scheme: 'basic', description: 'A write key (vafa_wk_…) as the user name, empty password' },
         },
       },
     },
