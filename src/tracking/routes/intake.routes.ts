@@ -1,7 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Db } from '../../database.ts';
 import { AppError, invalid, unauthenticated } from '../../platform/errors.ts';
 import { errorResponses } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/server.ts';
@@ -49,7 +48,7 @@ async function writeKeyOwner(deps: IntakeDeps, request: FastifyRequest, body: Re
   key ||= typeof body.writeKey === 'string' ? body.writeKey : undefined;
   if (!key) throw unauthenticated('Send the write key as Basic auth (write key as the user name) or as "writeKey" in the body');
   const found = await resolveApiKey(deps.db, key);
-  if (!found || found.kind !== 'write') throw unauthenticated('Unknown or revoked write key');
+  if (found?.kind !== 'write') throw unauthenticated('Unknown or revoked write key');
   return { workspaceId: found.workspace_id, keyId: found.id };
 }
 
