@@ -51,8 +51,9 @@ async function prepareTemplate(adminUrl: string): Promise<string> {
 async function dropTemplate(adminUrl: string, template: string) {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  // Drop leftovers of files that crashed before their own clean-up, then the template.
-  const left = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'vafa_t\\_%' or datname = $1`, [template]);
+  // Drop this run's leftovers (files that crashed before their own clean-up), then the template.
+  const run = template.replace(/^vafa_tpl_/, '');
+  const left = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [`vafa\\_t\\_${run}\\_%`, template]);
   for (const { datname } of left.rows) await admin.query(`drop database if exists ${datname} with (force)`);
   await admin.end();
 }

@@ -32,7 +32,8 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 export async function cloneTestDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const template = process.env.VAFA_TEST_TEMPLATE_DB;
   if (!template) throw new Error('VAFA_TEST_TEMPLATE_DB is not set: run the tests with `npm test`');
-  const name = `vafa_t_${randomBytes(6).toString('hex')}`;
+  // Named after the run (the template's suffix), so a run only ever cleans up its own databases.
+  const name = `vafa_t_${template.replace(/^vafa_tpl_/, '')}_${randomBytes(5).toString('hex')}`;
   await withAdmin(async (client) => {
     for (let attempt = 0; ; attempt++) {
       try {

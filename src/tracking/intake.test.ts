@@ -159,3 +159,29 @@ describe('transport and access', () => {
     assert.equal(await countEvents(), before);
   });
 });
+
+describe('product catalog', () => {
+  test('given a product put through the API, when it goes out of stock and back and its price drops, then each change is recorded', async () => {
+    const created = await ws.api.put('/api/v1/products/sku-1', { name: 'کفش', price: '۱۲۰٬۰۰۰', currency: 'toman', inStock: true, stockQuantity: 3 });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.equal(created.json().priceMinor, 1_200_000);
+    assert.equal(created.json().currency, 'IRR');
+    await ws.api.put('/api/v1/products/sku-1', { inStock: false, stockQuantity: 0 });
+    await ws.api.put('/api/v1/products/sku-1', { inStock: true, stockQuantity: 5, price: 100000, currency: 'IRT' });
+    const unchanged = await ws.api.put('/api/v1/products/sku-1', { name: 'کفش ورزشی' });
+    assert.equal(unchanged.statusCode, 200);
+    const history = (await ws.api.get('/api/v1/products/sku-1/stock-changes')).json().data;
+    assert.deepEqual(history.map((h: { inStock: boolean; priceMinor: number }) => [h.inStock, h.priceMinor]), [[true, 1_000_000], [false, 1_200_000], [true, 1_200_000]]);
+    assert.equal(history[0].previousInStock, false);
+    const bad = await ws.api.put('/api/v1/products/sku-2', { price: 'cheap' });
+    assert.equal(bad.json().error.field, 'price');
+    const list = (await ws.api.get('/api/v1/products?q=sku-1')).json().data;
+    assert.equal(list[0].name, 'کفش ورزشی');
+  });
+
+  test('given Product Viewed events with product details, then the catalog learns the product', async () => {
+    await send('/v1/track', { anonymousId: 'catalog-visitor', event: 'Product Viewed', properties: { product_id: 'ev-9', sku: 'EV9', name: 'Lamp', category: 'Home', price: 12.5, currency: 'EUR' } });
+    const p = (await ws.api.get('/api/v1/products/ev-9')).json();
+    assert.deepEqual([p.name, p.category, p.priceMinor, p.currency], ['Lamp', 'Home', 1250, 'EUR']);
+  });
+});

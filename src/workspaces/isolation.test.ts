@@ -39,13 +39,14 @@ const note = await ok(a.api.post(`/api/v1/customers/${c1.id}/notes`, { body: 'A-
 const task = await ok(a.api.post('/api/v1/tasks', { title: 'A-only task: call back', customerId: c1.id, assigneeId: member.userId }), 201);
 await ok(a.api.put(`/api/v1/customers/${c1.id}/consents/sms`, { status: 'granted', source: 'a-signup-form' }));
 const aKey = await ok(a.api.post('/api/v1/api-keys', { kind: 'secret', name: 'A integration', role: 'analyst' }), 201);
+const product = await ok(a.api.put('/api/v1/products/a-only-product', { name: 'A-only product', price: 120000, currency: 'IRT', inStock: true }), 201);
 
 // B's own data, so that "B sees none of A" is never vacuously true.
 const bCustomer = await ok(b.api.post('/api/v1/customers', { externalId: 'b-ext-1', firstName: 'Behnaz' }), 201);
 const bConsole = await loginSession(t.app, b.ownerEmail, b.ownerPassword);
 
 /** Strings and ids only A has: none may appear in any answer B gets. */
-const aMarkers = [a.id, a.ownerId, a.ownerEmail, c1.id, c2.id, note.id, task.id, aKey.id, aKey.prefix, member.userId, member.email, 'Zarrinkafsh', 'arsalan@a.example', 'A-only', 'Shop A'];
+const aMarkers = ['A-only product', a.id, a.ownerId, a.ownerEmail, c1.id, c2.id, note.id, task.id, aKey.id, aKey.prefix, member.userId, member.email, 'Zarrinkafsh', 'arsalan@a.example', 'A-only', 'Shop A'];
 
 function noLeak(res: LightMyRequestResponse) {
   for (const marker of aMarkers) assert.ok(!res.body.includes(marker), `${res.statusCode} answer leaks A's "${marker}": ${res.body.slice(0, 300)}`);
@@ -85,6 +86,8 @@ async function aView() {
     members: await get('/api/v1/members'),
     keys: keys.data.map(({ lastUsedAt: _used, ...k }: { lastUsedAt: unknown }) => k),
     definitions: await get('/api/v1/attribute-definitions'),
+    products: await get('/api/v1/products'),
+    stock: await get(`/api/v1/products/${product.id}/stock-changes`),
     audit: await get('/api/v1/audit-log?limit=200'),
   };
 }
@@ -283,6 +286,44 @@ const cases: IsolationCase[] = [
     route: 'DELETE /api/v1/attribute-definitions/{key}',
     expect: "A's definition is 404",
     run: async (as) => notFound(as.delete(`/api/v1/attribute-definitions/${definition.key}`)),
+  },
+  {
+    route: 'GET /api/v1/products',
+    expect: "B's catalog never lists A's products",
+    run: async (as) => {
+      const names = (await listed(as.get('/api/v1/products?q=a-only'))).data.map((p: { name: string }) => p.name);
+      assert.ok(!names.includes(product.name), 'no A product listed (B may own a product with the same id)');
+    },
+  },
+  // Product ids are the shop's own (SKU-like): B may own a product with the same id (the PUT case
+  // below creates one), so the answer is 404 or B's own product — never A's.
+  {
+    route: 'GET /api/v1/products/{id}',
+    expect: "404, or B's own product of that id",
+    run: async (as) => {
+      const r = await as.get(`/api/v1/products/${product.id}`);
+      if (r.statusCode === 404) return notFound(Promise.resolve(r));
+      assert.equal(r.json().name, 'B product');
+      noLeak(r);
+    },
+  },
+  {
+    route: 'GET /api/v1/products/{id}/stock-changes',
+    expect: "404, or B's own history",
+    run: async (as) => {
+      const r = await as.get(`/api/v1/products/${product.id}/stock-changes`);
+      if (r.statusCode === 404) return notFound(Promise.resolve(r));
+      assert.ok(r.json().data.every((h: { priceMinor: number }) => h.priceMinor !== product.priceMinor), r.body);
+    },
+  },
+  {
+    route: 'PUT /api/v1/products/{id}',
+    expect: "B gets a product of its own under that id; A's is untouched",
+    run: async (as) => {
+      const res = await as.put(`/api/v1/products/${product.id}`, { name: 'B product', price: 1, currency: 'USD' });
+      assert.ok(res.statusCode === 201 || res.statusCode === 200, res.body);
+      assert.equal(res.json().name, 'B product');
+    },
   },
 ];
 
