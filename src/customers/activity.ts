@@ -1,7 +1,7 @@
 import type { Db } from '../database.ts';
 import type { Actor } from '../platform/http/actor.ts';
 
-export type ActivityAction = 'created' | 'updated' | 'consent_changed' | 'tagged' | 'untagged' | 'merged' | 'erased';
+export type ActivityAction = 'created' | 'updated' | 'consent_changed' | 'tagged' | 'untagged' | 'merged' | 'unmerged' | 'erased';
 
 /** A line in the customer's own history (shown on the timeline as kind "activity"). */
 export async function recordActivity(

@@ -223,3 +223,35 @@ describe('customers: merge, erase, export', () => {
     assert.equal(patch.statusCode, 409);
   });
 });
+
+describe('customers: unmerge', () => {
+  test('given a merge, when it is undone, then both customers and their histories come apart as they were', async () => {
+    const p = await create({ firstName: 'Parisa', emails: ['parisa@a.example'], externalId: 'um-p' });
+    const s = await create({ lastName: 'Rahimi', emails: ['parisa@b.example'], phones: ['09121234000'], externalId: 'um-s', tags: ['from-s'] });
+    await ws.api.post(`/api/v1/customers/${s.id}/notes`, { body: 'note of the secondary' });
+    await ws.api.post(`/api/v1/customers/${p.id}/notes`, { body: 'note of the primary' });
+    await ws.api.put(`/api/v1/customers/${s.id}/consents/sms`, { status: 'revoked', source: 'STOP' });
+    await ws.api.post('/api/v1/customers/merge', { primaryId: p.id, secondaryId: s.id });
+    await ws.api.patch(`/api/v1/customers/${p.id}`, { city: 'Qom' });
+
+    const merges = (await ws.api.get(`/api/v1/customers/${p.id}/merges`)).json().data;
+    assert.equal(merges.length, 1);
+    assert.equal(merges[0].moved.notes, 1);
+    const undo = await ws.api.post(`/api/v1/customers/merges/${merges[0].id}/undo`);
+    assert.equal(undo.statusCode, 200, undo.body);
+    const { primary, secondary } = undo.json();
+    assert.deepEqual(primary.emails, ['parisa@a.example']);
+    assert.equal(primary.lastName, null, 'the field the secondary had filled is given back');
+    assert.equal(primary.city, 'Qom', 'changes made after the merge stay');
+    assert.equal(primary.externalId, 'um-p');
+    assert.deepEqual(secondary.emails, ['parisa@b.example']);
+    assert.deepEqual(secondary.phones, ['+989121234000']);
+    assert.equal(secondary.externalId, 'um-s');
+    assert.equal(secondary.mergedIntoId, null);
+    assert.equal(secondary.consents.find((k: { channel: string }) => k.channel === 'sms')?.status, 'revoked', 'an opt-out survives the split');
+    const notesOf = async (id: string) => (await ws.api.get(`/api/v1/customers/${id}/notes`)).json().data.map((n: { body: string }) => n.body);
+    assert.deepEqual(await notesOf(s.id), ['note of the secondary']);
+    assert.deepEqual(await notesOf(p.id), ['note of the primary']);
+    assert.equal((await ws.api.post(`/api/v1/customers/merges/${merges[0].id}/undo`)).statusCode, 409, 'a merge is undone once');
+  });
+});

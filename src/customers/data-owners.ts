@@ -5,8 +5,11 @@ import type { CustomerDataOwner } from './hooks.ts';
 export const notesOwner: CustomerDataOwner = {
   name: 'notes',
   async merge(db, { workspaceId, fromId, intoId }) {
-    const r = await db.updateTable('notes').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).executeTakeFirst();
-    return Number(r.numUpdatedRows);
+    const rows = await db.updateTable('notes').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).returning('id').execute();
+    return rows.map((r) => r.id);
+  },
+  async unmerge(db, { workspaceId, ids, fromId, intoId }) {
+    if (ids.length) await db.updateTable('notes').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).where('id', 'in', ids).execute();
   },
   async erase(db, { workspaceId, customerId }) {
     await db.deleteFrom('notes').where('workspace_id', '=', workspaceId).where('customer_id', '=', customerId).execute();
@@ -19,8 +22,11 @@ export const notesOwner: CustomerDataOwner = {
 export const tasksOwner: CustomerDataOwner = {
   name: 'tasks',
   async merge(db, { workspaceId, fromId, intoId }) {
-    const r = await db.updateTable('tasks').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).executeTakeFirst();
-    return Number(r.numUpdatedRows);
+    const rows = await db.updateTable('tasks').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).returning('id').execute();
+    return rows.map((r) => r.id);
+  },
+  async unmerge(db, { workspaceId, ids, fromId, intoId }) {
+    if (ids.length) await db.updateTable('tasks').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).where('id', 'in', ids).execute();
   },
   async erase(db, { workspaceId, customerId }) {
     // Tasks stay for workload statistics; their free text may name the person.
@@ -45,8 +51,11 @@ export const tasksOwner: CustomerDataOwner = {
 export const activityOwner: CustomerDataOwner = {
   name: 'activity',
   async merge(db, { workspaceId, fromId, intoId }) {
-    const r = await db.updateTable('customer_activity').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).executeTakeFirst();
-    return Number(r.numUpdatedRows);
+    const rows = await db.updateTable('customer_activity').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).returning('id').execute();
+    return rows.map((r) => r.id);
+  },
+  async unmerge(db, { workspaceId, ids, fromId, intoId }) {
+    if (ids.length) await db.updateTable('customer_activity').set({ customer_id: intoId }).where('workspace_id', '=', workspaceId).where('customer_id', '=', fromId).where('id', 'in', ids).execute();
   },
   async erase(db, { workspaceId, customerId }) {
     // Field diffs carry old names and numbers: keep only which action happened, when.
@@ -66,7 +75,7 @@ export const consentsOwner: CustomerDataOwner = {
   name: 'consents',
   async merge(db, { workspaceId, fromId, intoId }) {
     // The most recent decision per channel wins: it is the customer's latest word.
-    const r = await sql`
+    await sql`
       insert into customer_consents (workspace_id, customer_id, channel, status, source, changed_at)
       select workspace_id, ${intoId}::uuid, channel, status, source, changed_at
       from customer_consents where workspace_id = ${workspaceId} and customer_id = ${fromId}
@@ -74,7 +83,15 @@ export const consentsOwner: CustomerDataOwner = {
         set status = excluded.status, source = excluded.source, changed_at = excluded.changed_at
         where customer_consents.changed_at < excluded.changed_at`.execute(db);
     await db.deleteFrom('customer_consents').where('customer_id', '=', fromId).execute();
-    return Number(r.numAffectedRows ?? 0);
+    return [];
+  },
+  async unmerge(db, { workspaceId, fromId, intoId }) {
+    // Both people get the merged profile's latest decisions: an opt-out must survive the split.
+    await sql`
+      insert into customer_consents (workspace_id, customer_id, channel, status, source, changed_at)
+      select workspace_id, ${intoId}::uuid, channel, status, source, changed_at
+      from customer_consents where workspace_id = ${workspaceId} and customer_id = ${fromId}
+      on conflict (customer_id, channel) do nothing`.execute(db);
   },
   async erase(db, { workspaceId, customerId }) {
     // A revoked consent is kept (without source detail) so the person is never contacted again.

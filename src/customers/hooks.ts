@@ -7,8 +7,10 @@ import type { Db } from '../database.ts';
 export interface CustomerDataOwner {
   /** A name for the data, used as the key in merge records and exports (e.g. "events"). */
   name: string;
-  /** Re-point rows from `fromId` to `intoId`; return how many moved. */
-  merge(db: Db, p: { workspaceId: string; fromId: string; intoId: string }): Promise<number>;
+  /** Re-point rows from `fromId` to `intoId`; return the ids of the rows that moved. */
+  merge(db: Db, p: { workspaceId: string; fromId: string; intoId: string }): Promise<string[]>;
+  /** Undo a merge: move the rows with these ids from `fromId` back to `intoId`. */
+  unmerge(db: Db, p: { workspaceId: string; ids: string[]; fromId: string; intoId: string }): Promise<void>;
   /** Remove or anonymise personal data of the customer. */
   erase(db: Db, p: { workspaceId: string; customerId: string }): Promise<void>;
   /** The customer's data for an export. */

@@ -67,10 +67,11 @@ export async function mergeCustomersIn(tx: Db, owners: CustomerDataOwners, actor
     await tx.updateTable('customers').set({ created_at: s.created_at } as never).where('id', '=', primaryId).execute();
   }
 
-  const moved: Record<string, number> = {};
+  const moved: Record<string, string[]> = {};
   for (const owner of owners.all()) {
     moved[owner.name] = await owner.merge(tx, { workspaceId: actor.workspaceId, fromId: secondaryId, intoId: primaryId });
   }
+  const counts = Object.fromEntries(Object.entries(moved).map(([name, ids]) => [name, ids.length]));
   await tx
     .insertInto('customer_merges')
     .values({
@@ -78,11 +79,12 @@ export async function mergeCustomersIn(tx: Db, owners: CustomerDataOwners, actor
       primary_id: primaryId,
       secondary_id: secondaryId,
       secondary_snapshot: JSON.stringify(s),
+      primary_snapshot: JSON.stringify(p),
       moved: JSON.stringify(moved),
       merged_by: actor.label,
     })
     .execute();
-  await recordActivity(tx, actor, primaryId, 'merged', { secondaryId, secondaryName: displayName(s), moved });
-  await recordAudit(tx, actor, { action: 'customer.merged', targetType: 'customer', targetId: primaryId, changes: { secondaryId, moved } });
+  await recordActivity(tx, actor, primaryId, 'merged', { secondaryId, secondaryName: displayName(s), moved: counts });
+  await recordAudit(tx, actor, { action: 'customer.merged', targetType: 'customer', targetId: primaryId, changes: { secondaryId, moved: counts } });
   return getCustomer(tx, actor.workspaceId, primaryId);
 }

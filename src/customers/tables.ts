@@ -97,6 +97,9 @@ export interface CustomerTables {
     primary_id: string;
     secondary_id: string;
     secondary_snapshot: JSONColumnType<Record<string, unknown>, string, string>;
+    /** Added by migration 0003 (tracking): the primary before the merge, for unmerge. */
+    primary_snapshot: JSONColumnType<Record<string, unknown>, string | undefined, string> | null;
+    undone_at: ColumnType<Date | null, Date | string | undefined, Date | string | null>;
     moved: JSONColumnType<Record<string, unknown>, string | undefined, string>;
     merged_by: string | null;
     merged_at: CreatedAt;

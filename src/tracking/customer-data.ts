@@ -31,12 +31,15 @@ export const orderTimeline: TimelineSource = {
     order by o.placed_at desc, o.id desc limit ${limit}`,
 };
 
-const moved = (r: { numAffectedRows?: bigint }) => Number(r.numAffectedRows ?? 0);
+const moved = (r: { rows: { k: string }[] }) => r.rows.map((row) => row.k);
 
 export const eventsOwner: CustomerDataOwner = {
   name: 'events',
   async merge(db, { workspaceId, fromId, intoId }) {
-    return moved(await sql`update events set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId}`.execute(db));
+    return moved(await sql<{ k: string }>`update events set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId} returning id::text as k`.execute(db));
+  },
+  async unmerge(db, { workspaceId, ids, fromId, intoId }) {
+    if (ids.length) await sql`update events set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId} and id::text = any(${ids}::text[])`.execute(db);
   },
   async erase(db, { workspaceId, customerId }) {
     // Counts by name and time stay (aggregates); what the events said about the person goes.
@@ -53,7 +56,10 @@ export const eventsOwner: CustomerDataOwner = {
 export const identitiesOwner: CustomerDataOwner = {
   name: 'identities',
   async merge(db, { workspaceId, fromId, intoId }) {
-    return moved(await sql`update customer_identities set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId}`.execute(db));
+    return moved(await sql<{ k: string }>`update customer_identities set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId} returning anonymous_id::text as k`.execute(db));
+  },
+  async unmerge(db, { workspaceId, ids, fromId, intoId }) {
+    if (ids.length) await sql`update customer_identities set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId} and anonymous_id::text = any(${ids}::text[])`.execute(db);
   },
   async erase(db, { workspaceId, customerId }) {
     await sql`delete from customer_identities where workspace_id = ${workspaceId} and customer_id = ${customerId}`.execute(db);
@@ -67,7 +73,10 @@ export const identitiesOwner: CustomerDataOwner = {
 export const ordersOwner: CustomerDataOwner = {
   name: 'orders',
   async merge(db, { workspaceId, fromId, intoId }) {
-    return moved(await sql`update orders set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId}`.execute(db));
+    return moved(await sql<{ k: string }>`update orders set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId} returning id::text as k`.execute(db));
+  },
+  async unmerge(db, { workspaceId, ids, fromId, intoId }) {
+    if (ids.length) await sql`update orders set customer_id = ${intoId} where workspace_id = ${workspaceId} and customer_id = ${fromId} and id::text = any(${ids}::text[])`.execute(db);
   },
   async erase(db, { workspaceId, customerId }) {
     // Revenue and dates stay for the shop's figures; free-form properties may name the person.

@@ -39,6 +39,9 @@ const note = await ok(a.api.post(`/api/v1/customers/${c1.id}/notes`, { body: 'A-
 const task = await ok(a.api.post('/api/v1/tasks', { title: 'A-only task: call back', customerId: c1.id, assigneeId: member.userId }), 201);
 await ok(a.api.put(`/api/v1/customers/${c1.id}/consents/sms`, { status: 'granted', source: 'a-signup-form' }));
 const aKey = await ok(a.api.post('/api/v1/api-keys', { kind: 'secret', name: 'A integration', role: 'analyst' }), 201);
+const mergedAway = await ok(a.api.post('/api/v1/customers', { externalId: 'a-ext-merged', firstName: 'Arsalan', lastName: 'Zarrinkafsh-Old' }), 201);
+await ok(a.api.post('/api/v1/customers/merge', { primaryId: c2.id, secondaryId: mergedAway.id }));
+const aMerge = (await ok(a.api.get(`/api/v1/customers/${c2.id}/merges`))).data[0];
 const product = await ok(a.api.put('/api/v1/products/a-only-product', { name: 'A-only product', price: 120000, currency: 'IRT', inStock: true }), 201);
 
 // B's own data, so that "B sees none of A" is never vacuously true.
@@ -46,7 +49,7 @@ const bCustomer = await ok(b.api.post('/api/v1/customers', { externalId: 'b-ext-
 const bConsole = await loginSession(t.app, b.ownerEmail, b.ownerPassword);
 
 /** Strings and ids only A has: none may appear in any answer B gets. */
-const aMarkers = ['A-only product', a.id, a.ownerId, a.ownerEmail, c1.id, c2.id, note.id, task.id, aKey.id, aKey.prefix, member.userId, member.email, 'Zarrinkafsh', 'arsalan@a.example', 'A-only', 'Shop A'];
+const aMarkers = ['A-only product', mergedAway.id, a.id, a.ownerId, a.ownerEmail, c1.id, c2.id, note.id, task.id, aKey.id, aKey.prefix, member.userId, member.email, 'Zarrinkafsh', 'arsalan@a.example', 'A-only', 'Shop A'];
 
 function noLeak(res: LightMyRequestResponse) {
   for (const marker of aMarkers) assert.ok(!res.body.includes(marker), `${res.statusCode} answer leaks A's "${marker}": ${res.body.slice(0, 300)}`);
@@ -79,6 +82,7 @@ async function aView() {
     customers: await get('/api/v1/customers?limit=200'),
     c1: await get(`/api/v1/customers/${c1.id}`),
     c2: await get(`/api/v1/customers/${c2.id}`),
+    merges: await get(`/api/v1/customers/${c2.id}/merges`),
     notes: await get(`/api/v1/customers/${c1.id}/notes`),
     timeline: await get(`/api/v1/customers/${c1.id}/timeline?limit=200`),
     exported,
@@ -286,6 +290,12 @@ const cases: IsolationCase[] = [
     route: 'DELETE /api/v1/attribute-definitions/{key}',
     expect: "A's definition is 404",
     run: async (as) => notFound(as.delete(`/api/v1/attribute-definitions/${definition.key}`)),
+  },
+  { route: 'GET /api/v1/customers/{id}/merges', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/merges`)) },
+  {
+    route: 'POST /api/v1/customers/merges/{mergeId}/undo',
+    expect: "A's merge is 404 and stays done",
+    run: async (as) => notFound(as.post(`/api/v1/customers/merges/${aMerge.id}/undo`)),
   },
   {
     route: 'GET /api/v1/products',

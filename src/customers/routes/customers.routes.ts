@@ -13,6 +13,7 @@ import { mergeCustomers } from '../merge.ts';
 import { consentChannels, createCustomerSchema, customerSchema, listQuerySchema, updateCustomerSchema } from '../schema.ts';
 import { createCustomer, findCustomer, getCustomer, setConsent, updateCustomer } from '../service.ts';
 import type { Timeline } from '../timeline.ts';
+import { listMerges, unmergeCustomers } from '../unmerge.ts';
 
 export interface CustomerDeps {
   db: Db;
@@ -69,6 +70,55 @@ export function customersRoutes(app: App, { db, config, timeline, owners }: Cust
       onRequest: guard('customers:erase'),
     },
     async (request) => mergeCustomers(db, owners, actorOf(request), request.body.primaryId, request.body.secondaryId),
+  );
+
+  app.get(
+    '/api/v1/customers/:id/merges',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Merges this customer took part in (as primary or secondary)',
+        params: idParams,
+        response: {
+          200: z.object({
+            data: z.array(
+              z.object({
+                id: z.string(),
+                primaryId: z.string(),
+                secondaryId: z.string(),
+                mergedBy: z.string().nullable(),
+                mergedAt: z.string(),
+                undoneAt: z.string().nullable(),
+                moved: z.record(z.string(), z.number()).describe('How many rows of each kind moved'),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+      onRequest: guard('customers:read'),
+    },
+    async (request) => {
+      const workspaceId = actorOf(request).workspaceId;
+      await findCustomer(db, workspaceId, request.params.id);
+      return { data: await listMerges(db, workspaceId, request.params.id) };
+    },
+  );
+
+  app.post(
+    '/api/v1/customers/merges/:mergeId/undo',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Undo a merge: both customers and their histories come apart again',
+        params: z.object({ mergeId: z.uuid() }),
+        response: { 200: z.object({ primary: customerSchema, secondary: customerSchema }), ...errorResponses },
+      },
+      onRequest: guard('customers:erase'),
+    },
+    async (request) => unmergeCustomers(db, owners, actorOf(request), request.params.mergeId),
   );
 
   app.get(
