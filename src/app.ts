@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { CustomerDataOwners } from './customers/hooks.ts';
-import { customerRoutes } from './customers/routes/index.ts';
+import { customerRoutes, registerCustomerData } from './customers/routes/index.ts';
 import { Timeline } from './customers/timeline.ts';
 import { createDb, type Db } from './database.ts';
 import type { Config } from './platform/config.ts';
@@ -9,7 +9,7 @@ import { openStorage, type Storage } from './platform/db/storage.ts';
 import { healthRoute } from './platform/http/health.ts';
 import { createHttpServer, type App } from './platform/http/server.ts';
 import type { Logger } from './platform/logger.ts';
-import { registerTracking } from './tracking/index.ts';
+import { registerTracking, registerTrackingData } from './tracking/index.ts';
 import { EventPartitions } from './tracking/partitions.ts';
 import { SchemaRecorder } from './tracking/schema-recorder.ts';
 import { createAuthenticator } from './workspaces/authenticator.ts';
@@ -23,27 +23,46 @@ export const VERSION = '0.1.0';
  * The composition root: every service and route is wired here, nowhere else.
  * Capabilities are registered in dependency order (workspaces ← customers ← …).
  */
-export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode: Storage['mode'] }): Promise<App> {
+/** The services every entry point shares (HTTP app, CLI commands, demo loader). */
+export interface Services {
+  db: Db;
+  config: Config;
+  log: Logger;
+  timeline: Timeline;
+  owners: CustomerDataOwners;
+  partitions: EventPartitions;
+  schema: SchemaRecorder;
+  defaultCountry: string;
+}
+
+export function createServices(db: Db, config: Config, log: Logger): Services {
+  const timeline = new Timeline();
+  const owners = new CustomerDataOwners();
+  registerCustomerData(timeline, owners);
+  registerTrackingData(timeline, owners);
+  return {
+    db,
+    config,
+    log,
+    timeline,
+    owners,
+    partitions: new EventPartitions(db),
+    schema: new SchemaRecorder(db, log),
+    defaultCountry: config.defaultCountry,
+  };
+}
+
+export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode: Storage['mode']; services?: Services }): Promise<App> {
   const { config, log, db } = deps;
+  const services = deps.services ?? createServices(db, config, log);
   const app = await createHttpServer({ log, bodyLimitBytes: config.bodyLimitBytes, consoleDir: config.consoleDir, trustProxy: config.trustProxy });
   app.decorate('authenticate', createAuthenticator(db));
   healthRoute(app, { mode: deps.mode, version: VERSION, ping: async () => void (await sql`select 1`.execute(db)) });
   authRoutes(app, { db, config });
   teamRoutes(app, { db });
-  const timeline = new Timeline();
-  const owners = new CustomerDataOwners();
-  customerRoutes(app, { db, config, timeline, owners });
-  const schema = new SchemaRecorder(db, log);
-  app.addHook('onClose', () => schema.close());
-  registerTracking(app, {
-    db,
-    timeline,
-    owners,
-    schema,
-    partitions: new EventPartitions(db),
-    defaultCountry: config.defaultCountry,
-    eventsPerSecond: config.trackingEventsPerSecond,
-  });
+  customerRoutes(app, services);
+  app.addHook('onClose', () => services.schema.close());
+  registerTracking(app, { ...services, eventsPerSecond: config.trackingEventsPerSecond });
   await app.ready();
   return app;
 }
@@ -51,6 +70,7 @@ export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode
 export interface RunningVafa {
   app: App;
   db: Db;
+  services: Services;
   storage: Storage;
   url: string;
   close(): Promise<void>;
@@ -64,7 +84,8 @@ export async function startVafa(config: Config, log: Logger): Promise<RunningVaf
     const applied = await migrate(storage.url);
     if (applied.length) log.info({ applied }, 'migrations applied');
     db = createDb(storage.url, config.dbPoolSize);
-    const app = await buildApp({ config, log, db, mode: storage.mode });
+    const services = createServices(db, config, log);
+    const app = await buildApp({ config, log, db, mode: storage.mode, services });
     const url = await app.listen({ port: config.port, host: config.host });
     const stopHousekeeping = startHousekeeping(db, log);
     let closing: Promise<void> | undefined;
@@ -72,6 +93,7 @@ export async function startVafa(config: Config, log: Logger): Promise<RunningVaf
     return {
       app,
       db: openDb,
+      services,
       storage,
       url,
       close: () =>

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { createServices } from '../app.ts';
 import { createDb, type Db } from '../database.ts';
+import { DEMO_LOGIN, loadDemo } from '../demo/load.ts';
 import { roles } from '../platform/access/roles.ts';
 import type { Config } from '../platform/config.ts';
 import { migrate } from '../platform/db/migrate.ts';
@@ -102,5 +104,13 @@ export async function keyCreateCommand(config: Config, log: Logger, flags: Flags
     return createApiKey(db, input.workspace, { kind: input.kind, name: input.name, role: input.kind === 'secret' ? (input.role ?? 'admin') : undefined });
   });
   print(key);
+  return 0;
+}
+
+export async function demoCommand(config: Config, log: Logger, opts: { generated: boolean }): Promise<number> {
+  const result = await withDatabase(config, log, (db) =>
+    loadDemo(createServices(db, config, log), { referenceDataDir: config.referenceDataDir, forceGenerated: opts.generated }),
+  );
+  print({ ...result, login: DEMO_LOGIN });
   return 0;
 }

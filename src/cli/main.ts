@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { DataDirBusyError } from '../platform/db/lock.ts';
 import { createLogger } from '../platform/logger.ts';
-import { initCommand, keyCreateCommand, migrateCommand, userAddCommand } from './admin.ts';
+import { demoCommand, initCommand, keyCreateCommand, migrateCommand, userAddCommand } from './admin.ts';
 import { startCommand } from './start.ts';
 
 const usage = `vafa — customer engagement and retention platform
@@ -13,6 +13,8 @@ Usage:
   vafa init --workspace NAME --email EMAIL --password PW [--name OWNER_NAME]
                                           create a workspace and its owner; prints
                                           {"workspaceId","secretKey","writeKey"}
+  vafa demo [--generated]                 load the demo workspace (CDNOW sample orders from
+                                          ../shared/data, or generated data) and print its login
   vafa migrate                            apply pending database migrations
   vafa user add --workspace ID --email EMAIL --password PW --role ROLE [--name NAME]
   vafa key create --workspace ID --kind secret|write --name NAME [--role ROLE]
@@ -27,6 +29,7 @@ const options = {
   role: { type: 'string' },
   kind: { type: 'string' },
   demo: { type: 'boolean' },
+  generated: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -47,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return initCommand(config, log, values);
     case 'migrate':
       return migrateCommand(config, log);
+    case 'demo':
+      return demoCommand(config, log, { generated: Boolean(values.generated) });
     case 'user add':
       return userAddCommand(config, log, values);
     case 'key create':

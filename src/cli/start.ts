@@ -8,11 +8,14 @@ export async function startCommand(config: Config, log: Logger, opts: { demo: bo
   const vafa = await startVafa(config, log);
   log.info({ url: vafa.url, storage: vafa.storage.mode }, 'Vafa is running');
   if (opts.demo) {
-    const demo = await ensureDemoWorkspace(vafa.db);
+    const demo = await ensureDemoWorkspace(vafa.services);
     if (demo) {
+      const what = demo.loaded
+        ? ` (${demo.loaded.customers} customers, ${demo.loaded.orders} orders, ${demo.loaded.events} events from ${demo.loaded.source === 'cdnow' ? 'the CDNOW sample' : 'generated data'})`
+        : '';
       process.stdout.write(
-        `\n  Demo workspace ready. Open ${vafa.url.replace('127.0.0.1', 'localhost')} and log in:\n` +
-          `    email:    ${demo.email}\n    password: ${demo.password}\n\n`,
+        `\n  Demo workspace ready${what}. Open ${vafa.url.replace('127.0.0.1', 'localhost')} and log in:\n` +
+          `    email:    ${demo.login.email}\n    password: ${demo.login.password}\n\n`,
       );
     }
   }

@@ -29,6 +29,7 @@ const envSchema = z.object({
     .default('IR'),
   VAFA_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   VAFA_CONSOLE_DIR: z.string().optional(),
+  VAFA_REFERENCE_DATA_DIR: z.string().optional(),
   VAFA_TRACKING_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(100_000),
   VAFA_TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -53,6 +54,8 @@ export interface Config {
   consoleDir: string;
   trustProxy: boolean;
   trackingEventsPerSecond: number;
+  /** Third-party reference data (CDNOW, Telco…): ../shared/data beside the project by default. */
+  referenceDataDir: string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.VAFA_BODY_LIMIT_BYTES,
     trustProxy: e.VAFA_TRUST_PROXY === 'true',
     trackingEventsPerSecond: e.VAFA_TRACKING_EVENTS_PER_SECOND,
+    referenceDataDir: path.resolve(e.VAFA_REFERENCE_DATA_DIR ?? path.join(import.meta.dirname, '../../../shared/data')),
     consoleDir: path.resolve(e.VAFA_CONSOLE_DIR ?? path.join(import.meta.dirname, '../../console/dist')),
   };
 }

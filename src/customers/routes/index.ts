@@ -1,4 +1,6 @@
 import type { App } from '../../platform/http/server.ts';
+import type { CustomerDataOwners } from '../hooks.ts';
+import type { Timeline } from '../timeline.ts';
 import { activityOwner, consentsOwner, notesOwner, tasksOwner } from '../data-owners.ts';
 import { noteTimeline } from '../notes.ts';
 import { activityTimeline, taskTimeline } from '../tasks.ts';
@@ -7,12 +9,16 @@ import { bulkRoutes } from './bulk.routes.ts';
 import { customersRoutes, type CustomerDeps } from './customers.routes.ts';
 import { notesAndTasksRoutes } from './notes-tasks.routes.ts';
 
-/** Registers the customers capability: its timeline sources, its data owners and its routes. */
+/** The customers capability's timeline sources (notes, tasks, activity) and data owners. */
+export function registerCustomerData(timeline: Timeline, owners: CustomerDataOwners) {
+  timeline.register(noteTimeline);
+  timeline.register(taskTimeline);
+  timeline.register(activityTimeline);
+  for (const owner of [notesOwner, tasksOwner, activityOwner, consentsOwner]) owners.register(owner);
+}
+
+/** The customers capability's routes. */
 export function customerRoutes(app: App, deps: CustomerDeps) {
-  deps.timeline.register(noteTimeline);
-  deps.timeline.register(taskTimeline);
-  deps.timeline.register(activityTimeline);
-  for (const owner of [notesOwner, tasksOwner, activityOwner, consentsOwner]) deps.owners.register(owner);
   bulkRoutes(app, deps);
   customersRoutes(app, deps);
   notesAndTasksRoutes(app, deps);
