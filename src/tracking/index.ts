@@ -5,11 +5,15 @@ import { eventTimeline, eventsOwner, identitiesOwner, orderTimeline, ordersOwner
 import { intakeRoutes, type IntakeDeps } from './routes/intake.routes.ts';
 import { productsRoutes } from './routes/products.routes.ts';
 
-/** Registers the tracking capability: its timeline sources, data owners and routes. */
+/** The tracking capability's timeline sources (events, orders) and customer data owners. */
+export function registerTrackingData(timeline: Timeline, owners: CustomerDataOwners) {
+  timeline.register(eventTimeline);
+  timeline.register(orderTimeline);
+  for (const owner of [eventsOwner, identitiesOwner, ordersOwner]) owners.register(owner);
+}
+
+/** The tracking capability's routes. */
 export function registerTracking(app: App, deps: IntakeDeps & { timeline: Timeline; owners: CustomerDataOwners }) {
-  deps.timeline.register(eventTimeline);
-  deps.timeline.register(orderTimeline);
-  for (const owner of [eventsOwner, identitiesOwner, ordersOwner]) deps.owners.register(owner);
   intakeRoutes(app, deps);
   productsRoutes(app, deps);
 }
