@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
+import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { Analytics } from '@segment/analytics-node';
 import { createTestApp } from '../testing/harness.ts';
 
@@ -37,6 +38,19 @@ describe('tracking API with the official Segment Node client', () => {
     assert.equal(customer.attributes.plan, 'pro');
     const events = (await timeline(customer.id)).filter((e) => e.kind === 'event').map((e) => `${e.data.type}:${e.data.name ?? ''}`);
     assert.deepEqual(events.sort(), ['identify:', 'page:Pricing', 'track:Signed Up']);
+  });
+});
+
+describe('tracking API with the official RudderStack Node SDK (gzip body, form content type)', () => {
+  test('given @rudderstack/rudder-sdk-node pointed at Vafa, when it tracks, then the events are stored', async () => {
+    const rudder = new RudderAnalytics(ws.writeKey, { dataPlaneUrl: url, flushAt: 2, flushInterval: 200, gzip: true, logLevel: 'error' });
+    rudder.identify({ userId: 'rudder-user', traits: { email: 'rudder@example.com' } });
+    rudder.track({ userId: 'rudder-user', event: 'Rudder Event', properties: { n: 1 } });
+    await rudder.flush();
+    const customer = await customerByUserId('rudder-user');
+    assert.ok(customer, 'the customer exists');
+    const names = (await timeline(customer.id)).filter((e) => e.kind === 'event').map((e) => e.data.name);
+    assert.ok(names.includes('Rudder Event'), JSON.stringify(names));
   });
 });
 
