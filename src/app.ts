@@ -3,6 +3,7 @@ import { CustomerDataOwners } from './customers/hooks.ts';
 import { customerRoutes, registerCustomerData } from './customers/routes/index.ts';
 import { Timeline } from './customers/timeline.ts';
 import { createDb, type Db } from './database.ts';
+import { registerImports } from './imports/index.ts';
 import type { Config } from './platform/config.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openStorage, type Storage } from './platform/db/storage.ts';
@@ -63,6 +64,7 @@ export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode
   customerRoutes(app, services);
   app.addHook('onClose', () => services.schema.close());
   registerTracking(app, { ...services, eventsPerSecond: config.trackingEventsPerSecond });
+  registerImports(app, services);
   await app.ready();
   return app;
 }

@@ -1,12 +1,13 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { CustomerTables } from './customers/tables.ts';
+import type { ImportTables } from './imports/tables.ts';
 import type { PlatformTables } from './platform/db/tables.ts';
 import type { TrackingTables } from './tracking/tables.ts';
 import type { WorkspaceTables } from './workspaces/tables.ts';
 
 /** Every table Vafa owns. Each capability declares its own in `<capability>/tables.ts`. */
-export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables {}
+export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables, ImportTables {}
 
 /** A connection pool or an open transaction: services accept either. */
 export type Db = Kysely<Database>;

@@ -31,7 +31,7 @@ const read = (file: string): string | undefined => {
 };
 
 /** The postmaster and all of its children (backends, checkpointer, walwriter, autovacuum…). */
-function processTree(postmasterPid: number): number[] {
+export function processTree(postmasterPid: number): number[] {
   const pids = [postmasterPid];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -79,6 +79,8 @@ export class MemorySampler {
     private readonly postmaster: number | undefined,
     private readonly everyMs = 200,
     private readonly pssEveryMs = 2000,
+    /** How often the PostgreSQL process list is refreshed (it scans all of /proc, which blocks). */
+    private readonly treeEveryMs = 1000,
   ) {}
 
   start(): this {
@@ -102,7 +104,7 @@ export class MemorySampler {
 
   private sample(withPss = false): void {
     const now = Date.now();
-    if (this.postmaster && now - this.pidsAt >= 1000) {
+    if (this.postmaster && now - this.pidsAt >= this.treeEveryMs) {
       this.pids = processTree(this.postmaster);
       this.pidsAt = now;
     }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../platform/config.ts';
 import { DataDirBusyError } from '../platform/db/lock.ts';
 import { createLogger } from '../platform/logger.ts';
 import { demoCommand, initCommand, keyCreateCommand, migrateCommand, userAddCommand } from './admin.ts';
+import { importCommand } from '../imports/cli.ts';
 import { startCommand } from './start.ts';
 
 const usage = `vafa — customer engagement and retention platform
@@ -18,6 +19,10 @@ Usage:
   vafa migrate                            apply pending database migrations
   vafa user add --workspace ID --email EMAIL --password PW --role ROLE [--name NAME]
   vafa key create --workspace ID --kind secret|write --name NAME [--role ROLE]
+  vafa import customers|orders FILE.csv [--workspace ID] [--map COLUMN=FIELD[:DATE_FORMAT],…]
+         [--date-format iso|jalali|dmy|mdy] [--currency IRR|IRT|USD…] [--dry-run]
+                                          import a CSV (resumes an interrupted import of the same
+                                          file); bad rows go to FILE.errors.csv
 
 Environment: PORT, HOST, VAFA_DATA_DIR, DATABASE_URL, LOG_LEVEL (see README).`;
 
@@ -30,6 +35,10 @@ const options = {
   kind: { type: 'string' },
   demo: { type: 'boolean' },
   generated: { type: 'boolean' },
+  map: { type: 'string' },
+  'date-format': { type: 'string' },
+  currency: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -43,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   // stdout carries command results (JSON); logs go to stderr, except for the long-running server.
   const log = createLogger(config.logLevel, command === 'start' ? process.stdout : process.stderr);
+  if (positionals[0] === 'import') return importCommand(config, log, positionals.slice(1), values);
   switch (command) {
     case 'start':
       return startCommand(config, log, { demo: Boolean(values.demo) });

@@ -10,8 +10,16 @@ const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'arra
  * the same hot rows. Counts are gathered per process and written every few seconds instead; a
  * crash loses at most those seconds of counts, never an event.
  */
+/** Counts for one (workspace, event type, event name): property → JSON type → times seen. */
+interface Tally {
+  workspaceId: string;
+  type: string;
+  name: string;
+  counts: Map<string, Map<string, number>>;
+}
+
 export class SchemaRecorder {
-  private pending = new Map<string, number>();
+  private pending = new Map<string, Tally>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -22,9 +30,22 @@ export class SchemaRecorder {
 
   observe(workspaceId: string, events: { type: string; name: string | null; properties: Record<string, unknown> }[]): void {
     for (const e of events) {
-      for (const [property, value] of Object.entries(e.properties)) {
-        const key = JSON.stringify([workspaceId, e.type, e.name ?? '', property, jsonType(value)]);
-        this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+      const name = e.name ?? '';
+      const key = `${workspaceId}\u0000${e.type}\u0000${name}`; // PostgreSQL text holds no NUL: the key is unambiguous
+      let tally = this.pending.get(key);
+      if (!tally) {
+        tally = { workspaceId, type: e.type, name, counts: new Map() };
+        this.pending.set(key, tally);
+      }
+      for (const property in e.properties) {
+        if (!Object.hasOwn(e.properties, property)) continue;
+        const type = jsonType(e.properties[property]);
+        let byType = tally.counts.get(property);
+        if (!byType) {
+          byType = new Map();
+          tally.counts.set(property, byType);
+        }
+        byType.set(type, (byType.get(type) ?? 0) + 1);
       }
     }
     this.timer ??= setTimeout(() => {
@@ -35,8 +56,12 @@ export class SchemaRecorder {
 
   async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const rows = [...this.pending].map(([key, n]) => [...(JSON.parse(key) as string[]), n] as const);
+    const rows: [string, string, string, string, string, number][] = [];
+    for (const t of this.pending.values()) {
+      for (const [property, byType] of t.counts) for (const [type, n] of byType) rows.push([t.workspaceId, t.type, t.name, property, type, n]);
+    }
     this.pending = new Map();
+    if (rows.length === 0) return;
     await sql`
       insert into event_properties as ep (workspace_id, event_type, event_name, property, json_type, seen)
       select w, t, n, p, j, c

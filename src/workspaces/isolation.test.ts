@@ -43,10 +43,39 @@ const mergedAway = await ok(a.api.post('/api/v1/customers', { externalId: 'a-ext
 await ok(a.api.post('/api/v1/customers/merge', { primaryId: c2.id, secondaryId: mergedAway.id }));
 const aMerge = (await ok(a.api.get(`/api/v1/customers/${c2.id}/merges`))).data[0];
 const product = await ok(a.api.put('/api/v1/products/a-only-product', { name: 'A-only product', price: 120000, currency: 'IRT', inStock: true }), 201);
+/** A's CSV import (one good row, one bad row whose value only A has), finished before the cases run. */
+async function importFinished(client: HttpClient, id: string) {
+  for (let i = 0; ; i++) {
+    const view = await ok(client.get(`/api/v1/imports/${id}`));
+    if ((view.status !== 'queued' && view.status !== 'running') || i >= 100) return view;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const aImportCsv = 'externalId,firstName,email\na-imp-1,Arsalan,arsalan-imp@a.example\na-imp-2,Arsalan,A-only-not-an-email\n';
+const aImport = await importFinished(a.api, (await ok(a.api.post('/api/v1/imports?kind=customers&fileName=A-only-import.csv', aImportCsv, { 'content-type': 'text/csv' }), 202)).id);
+assert.equal(aImport.rowsFailed, 1);
 
 // B's own data, so that "B sees none of A" is never vacuously true.
 const bCustomer = await ok(b.api.post('/api/v1/customers', { externalId: 'b-ext-1', firstName: 'Behnaz' }), 201);
 const bConsole = await loginSession(t.app, b.ownerEmail, b.ownerPassword);
+/** Tracked events of A (one on c1, one from an anonymous visitor), sent with A's write key. */
+const track = async (writeKey: string, batch: Record<string, unknown>[]) =>
+  assert.equal((await t.app.inject({ method: 'POST', url: '/v1/batch', payload: { writeKey, batch } })).statusCode, 200);
+await track(a.writeKey, [
+  { type: 'track', userId: 'a-ext-1', event: 'A-only Purchase', properties: { note: 'A-only secret', total: 10 } },
+  { type: 'page', anonymousId: 'A-only-visitor', name: 'A-only Landing', properties: { url: 'https://a.example/A-only' } },
+]);
+await track(b.writeKey, [{ type: 'track', userId: 'b-ext-1', event: 'B Signup', properties: { plan: 'basic' } }]);
+/** The schema recorder writes a few seconds after ingest: wait until both workspaces have one. */
+async function schemaNames(client: HttpClient) {
+  for (let i = 0; ; i++) {
+    const names = ((await ok(client.get('/api/v1/event-schemas'))).data as { name: string | null }[]).map((e) => e.name);
+    if (names.length > 0 || i >= 50) return names;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+assert.ok((await schemaNames(a.api)).includes('A-only Purchase'));
+assert.deepEqual(await schemaNames(b.api), ['B Signup']);
 
 /** Strings and ids only A has: none may appear in any answer B gets. */
 const aMarkers = ['A-only product', mergedAway.id, a.id, a.ownerId, a.ownerEmail, c1.id, c2.id, note.id, task.id, aKey.id, aKey.prefix, member.userId, member.email, 'Zarrinkafsh', 'arsalan@a.example', 'A-only', 'Shop A'];
@@ -92,7 +121,10 @@ async function aView() {
     definitions: await get('/api/v1/attribute-definitions'),
     products: await get('/api/v1/products'),
     stock: await get(`/api/v1/products/${product.id}/stock-changes`),
+    events: await get('/api/v1/events?limit=200'),
+    eventSchemas: await get('/api/v1/event-schemas'),
     audit: await get('/api/v1/audit-log?limit=200'),
+    imports: await get('/api/v1/imports'),
   };
 }
 
@@ -335,6 +367,54 @@ const cases: IsolationCase[] = [
       assert.equal(res.json().name, 'B product');
     },
   },
+  {
+    route: 'GET /api/v1/events',
+    expect: "no filter ever lists A's events",
+    run: async (as) => {
+      const names = (await listed(as.get('/api/v1/events?limit=200'))).data.map((e: { name: string }) => e.name);
+      assert.deepEqual(names, ['B Signup']);
+      for (const query of ['name=A-only%20Purchase', `customerId=${c1.id}`, 'type=page', 'name=A-only%20Landing&type=page']) {
+        assert.deepEqual((await listed(as.get(`/api/v1/events?${query}`))).data, [], query);
+      }
+    },
+  },
+  {
+    route: 'GET /api/v1/event-schemas',
+    expect: "only B's event names and properties",
+    run: async (as) => {
+      const schemas = (await listed(as.get('/api/v1/event-schemas'))).data as { name: string; properties: { name: string }[] }[];
+      assert.deepEqual(schemas.map((e) => [e.name, e.properties.map((p) => p.name)]), [['B Signup', ['plan']]]);
+    },
+  },
+  {
+    route: 'GET /api/v1/imports',
+    expect: "A's imports are not listed",
+    run: async (as) => assert.ok(!ids((await listed(as.get('/api/v1/imports?limit=200'))).data).includes(aImport.id)),
+  },
+  {
+    route: 'POST /api/v1/imports',
+    expect: "a file B imports with A's externalIds creates B's own customers and never updates A's",
+    run: async (as) => {
+      const started = await ok(as.post('/api/v1/imports?kind=customers&fileName=b-import.csv', 'externalId,firstName\na-ext-1,Bita\na-imp-1,Bahar\n', { 'content-type': 'text/csv' }), 202);
+      const done = await importFinished(as, started.id);
+      assert.deepEqual([done.status, done.counts], ['completed', { created: 2, updated: 0, unchanged: 0 }]);
+      for (const q of ['a-ext-1', 'a-imp-1']) {
+        const [own] = (await listed(as.get(`/api/v1/customers?q=${q}`))).data as { id: string }[];
+        assert.ok(own && own.id !== c1.id);
+        await ok(as.delete(`/api/v1/customers/${own.id}`)); // erase frees the externalId for the next run
+      }
+    },
+  },
+  {
+    route: 'POST /api/v1/imports/preview',
+    expect: "A's attribute definitions are not offered as fields",
+    run: async (as) => {
+      const preview = await ok(as.post('/api/v1/imports/preview?kind=customers', 'externalId,a_loyalty_tier\nx,gold\n', { 'content-type': 'text/csv' }));
+      assert.ok(!preview.fields.includes('attribute:a_loyalty_tier'), preview.fields.join());
+    },
+  },
+  { route: 'GET /api/v1/imports/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/imports/${aImport.id}`)) },
+  { route: 'GET /api/v1/imports/{id}/errors', expect: '404', run: async (as) => notFound(as.get(`/api/v1/imports/${aImport.id}/errors`)) },
 ];
 
 async function countRows(table: 'tasks' | 'customers' | 'notes', workspaceId: string): Promise<number> {

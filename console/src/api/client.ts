@@ -100,7 +100,8 @@ export interface RequestOptions {
 export async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   // Fastify refuses an empty body declared as JSON, so the header goes only with a body.
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const raw = options.body instanceof Blob; // a file upload goes as it is
+  if (options.body !== undefined) headers['Content-Type'] = raw ? (options.body as Blob).type || 'application/octet-stream' : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
   let res: Response;
@@ -109,7 +110,7 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : raw ? (options.body as Blob) : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (cause) {
@@ -136,4 +137,6 @@ export const api = {
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** POSTs a CSV file (or a slice of one) as the raw body. */
+  upload: <T>(path: string, file: Blob, query?: QueryParams) => request<T>('POST', path, { body: new Blob([file], { type: 'text/csv' }), query }),
 };

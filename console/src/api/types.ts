@@ -151,3 +151,28 @@ export interface AuditEntry {
   requestId: string | null;
   at: string;
 }
+
+export type EventType = 'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias';
+export const EVENT_TYPES: readonly EventType[] = ['track', 'page', 'screen', 'identify', 'group', 'alias'];
+
+/** `GET /api/v1/events`: one stored tracking event. */
+export interface TrackedEvent {
+  id: string;
+  type: EventType;
+  name: string | null;
+  customerId: string;
+  /** null for an anonymous visitor. */
+  customerName: string | null;
+  properties: Record<string, unknown>;
+  pageUrl: string | null;
+  occurredAt: string;
+  receivedAt: string;
+}
+
+/** `GET /api/v1/event-schemas`: the properties seen per event name. */
+export interface EventSchema {
+  type: EventType | (string & {});
+  name: string | null;
+  lastSeen: string;
+  properties: { name: string; types: { type: string; count: number }[]; lastSeen: string }[];
+}

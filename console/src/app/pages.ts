@@ -1,4 +1,4 @@
-import { type Icon, IconChecklist, IconSettings, IconUsers } from '@tabler/icons-react';
+import { type Icon, IconBroadcast, IconChecklist, IconFileImport, IconSettings, IconUsers } from '@tabler/icons-react';
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { en } from '../i18n/en';
 
@@ -39,11 +39,28 @@ export const PAGES: readonly PageEntry[] = [
     ],
   },
   {
+    id: 'events',
+    path: '/events',
+    labelKey: 'nav.events',
+    icon: IconBroadcast,
+    routes: [
+      { path: '/events', component: page(() => import('../events/LiveEventsPage'), (m) => m.LiveEventsPage) },
+      { path: '/events/:tab', component: page(() => import('../events/LiveEventsPage'), (m) => m.LiveEventsPage) },
+    ],
+  },
+  {
     id: 'tasks',
     path: '/tasks',
     labelKey: 'nav.tasks',
     icon: IconChecklist,
     routes: [{ path: '/tasks', component: page(() => import('../tasks/TasksPage'), (m) => m.TasksPage) }],
+  },
+  {
+    id: 'imports',
+    path: '/imports',
+    labelKey: 'nav.imports',
+    icon: IconFileImport,
+    routes: [{ path: '/imports', component: page(() => import('../imports/ImportPage'), (m) => m.ImportPage) }],
   },
   {
     id: 'settings',

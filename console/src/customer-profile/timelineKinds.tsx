@@ -1,16 +1,20 @@
-import { Badge, Group, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import {
   type Icon,
   IconActivity,
   IconCircleDot,
   IconMessage,
   IconNote,
+  IconReceipt,
   IconSquareCheck,
 } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
-import type { TimelineEntry } from '../api/types';
+import type { EventType, TimelineEntry } from '../api/types';
+import { EVENT_COLORS, EVENT_ICONS, keyProperties, PageUrl } from '../events/eventView';
 import type { Formatter } from '../i18n/format';
+import { isLanguage } from '../i18n/language';
+import { formatMoney } from '../i18n/money';
 
 export interface TimelineView {
   icon: Icon;
@@ -101,9 +105,80 @@ function activityDetail(data: Record<string, unknown>, t: TFunction): ReactNode 
   return <DataSummary data={data} skip={['action', 'actorLabel', 'previous']} />;
 }
 
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+/** A tracked event: its type and name, the page it came from, and its properties at a glance. */
+const describeEvent: Describe = ({ data }, t) => {
+  const type = (str(data.type) ?? 'track') as EventType;
+  const name = str(data.name);
+  const typeLabel = t(`events.types.${type}`, { defaultValue: type });
+  const properties = record(data.properties);
+  const url = str(record(data.page).url) ?? str(properties.url);
+  return {
+    icon: EVENT_ICONS[type] ?? IconCircleDot,
+    color: EVENT_COLORS[type] ?? 'gray',
+    title: type === 'track' && name ? name : name ? `${typeLabel}: ${name}` : typeLabel,
+    body: (
+      <div data-testid="timeline-event" data-event-type={type}>
+        <PageUrl url={url} />
+        <DataSummary data={keyProperties(type, properties)} />
+      </div>
+    ),
+  };
+};
+
+/** An order: status, total in its currency (tomans in Persian), refunds and lines. */
+const describeOrder: Describe = ({ data }, t, format) => {
+  const language = format.locale.slice(0, 2);
+  const money = (minor: unknown) =>
+    typeof minor === 'number' ? formatMoney(minor, str(data.currency) ?? 'USD', isLanguage(language) ? language : 'en') : '';
+  const status = str(data.status) ?? 'completed';
+  const lines = Array.isArray(data.lines) ? data.lines.map(record) : [];
+  const refunded = typeof data.refundedMinor === 'number' && data.refundedMinor > 0 ? data.refundedMinor : 0;
+  return {
+    icon: IconReceipt,
+    color: status === 'completed' ? 'green' : status === 'cancelled' ? 'red' : 'orange',
+    title: t('orders.title', { id: str(data.orderId) ?? '' }),
+    body: (
+      <Stack gap={4} mt={4} data-testid="timeline-order">
+        <Group gap={6}>
+          <Badge size="sm" variant="light" color={status === 'completed' ? 'green' : status === 'cancelled' ? 'red' : 'orange'}>
+            {t(`orders.status.${status}`, { defaultValue: status })}
+          </Badge>
+          <Text size="sm" fw={600} data-testid="order-total">
+            {t('orders.total', { amount: money(data.totalMinor) })}
+          </Text>
+          {refunded > 0 && (
+            <Text size="sm" c="dimmed">
+              {t('orders.refunded', { amount: money(refunded) })}
+            </Text>
+          )}
+        </Group>
+        {lines.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: order lines have no id of their own and never reorder
+          <Group key={i} gap={6} data-testid="order-line">
+            <Text size="sm">
+              {t('orders.line', {
+                quantity: format.number(typeof line.quantity === 'number' ? line.quantity : Number(line.quantity ?? 1)),
+                name: str(line.name) ?? str(line.productId) ?? t('orders.unnamedProduct'),
+              })}
+            </Text>
+            {typeof line.priceMinor === 'number' && (
+              <Text size="sm" c="dimmed">
+                {money(line.priceMinor)}
+              </Text>
+            )}
+          </Group>
+        ))}
+      </Stack>
+    ),
+  };
+};
+
 /**
- * How each timeline kind is shown. Later capabilities (event, order, message, ticket, survey,
- * points) add an entry here; until then they render through {@link describeGeneric}.
+ * How each timeline kind is shown. Later capabilities (message, ticket, survey, points) add an
+ * entry here; until then they render through {@link describeGeneric}.
  */
 const KINDS: Record<string, Describe> = {
   note: ({ data }, t) => ({
@@ -154,6 +229,8 @@ const KINDS: Record<string, Describe> = {
       body: activityDetail(data, t),
     };
   },
+  event: describeEvent,
+  order: describeOrder,
   message: ({ data }, t) => ({
     icon: IconMessage,
     color: 'grape',

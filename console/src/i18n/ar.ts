@@ -1,3 +1,4 @@
+import { importsAr } from '../imports/i18n';
 import type { Messages } from './en';
 
 /** العربية */
@@ -5,9 +6,12 @@ export const ar: Messages = {
   app: { name: 'وفا' },
   nav: {
     customers: 'العملاء',
+    events: 'الأحداث المباشرة',
     tasks: 'المهام',
+    imports: 'استيراد',
     settings: 'الإعدادات',
   },
+  imports: importsAr,
   layout: {
     toggleNav: 'إظهار القائمة أو إخفاؤها',
     language: 'اللغة',
@@ -252,6 +256,7 @@ export const ar: Messages = {
       apiKeys: 'مفاتيح API',
       attributes: 'السمات المخصّصة',
       auditLog: 'سجل التدقيق',
+      install: 'التثبيت',
     },
   },
   team: {
@@ -337,5 +342,85 @@ export const ar: Messages = {
       api_key: 'مفتاح API',
       system: 'النظام',
     },
+  },
+  events: {
+    title: 'الأحداث المباشرة',
+    tabs: {
+      live: 'البث المباشر',
+      schema: 'مخطط الأحداث',
+    },
+    filters: {
+      name: 'اسم الحدث',
+      customer: 'العميل',
+      customerSearch: 'ابحث عن عميل',
+      type: 'النوع',
+    },
+    refreshing: 'يتحدّث كل {{seconds}} ثوانٍ',
+    paused: 'متوقف مؤقتًا',
+    pause: 'إيقاف مؤقت',
+    resume: 'استئناف',
+    columns: {
+      received: 'وقت الاستلام',
+      event: 'الحدث',
+      customer: 'العميل',
+      details: 'التفاصيل',
+    },
+    visitor: 'زائر مجهول',
+    empty: 'لم تصل أي أحداث بعد',
+    emptyHint: 'ثبّت مقتطف المتصفح (الإعدادات ← التثبيت) أو أرسل الأحداث من خوادمك إلى ‎/v1/batch‎. ستظهر هنا خلال ثوانٍ.',
+    noMatches: 'لا توجد أحداث تطابق عوامل التصفية هذه',
+    shown: 'معروض {{shown}}',
+    types: {
+      track: 'حدث',
+      page: 'مشاهدة صفحة',
+      screen: 'مشاهدة شاشة',
+      identify: 'تعريف',
+      group: 'مجموعة',
+      alias: 'ربط معرّف',
+    },
+    schema: {
+      description: 'كل اسم حدث مع الخصائص التي حملها، وأنواع JSON الخاصة بها، وعدد مرات ظهور كل منها.',
+      property: 'الخاصية',
+      types: 'الأنواع',
+      lastSeen: 'آخر ظهور',
+      properties: 'الخصائص: {{n}}',
+      empty: 'لم تُسجَّل خصائص للأحداث بعد',
+      emptyHint: 'الأحداث التي لا تحمل خصائص لا تظهر هنا.',
+      jsonTypes: {
+        string: 'نص',
+        number: 'رقم',
+        boolean: 'نعم/لا',
+        object: 'كائن',
+        array: 'قائمة',
+        null: 'فارغ',
+      },
+    },
+  },
+  orders: {
+    title: 'الطلب {{id}}',
+    total: 'الإجمالي {{amount}}',
+    refunded: 'المبلغ المسترد {{amount}}',
+    line: '{{quantity}} × {{name}}',
+    unnamedProduct: 'منتج',
+    status: {
+      completed: 'مكتمل',
+      partially_refunded: 'مسترد جزئيًا',
+      refunded: 'مسترد',
+      cancelled: 'ملغى',
+    },
+  },
+  install: {
+    description: 'الصق هذا المقتطف قبل ‎</head>‎ في كل صفحة من موقعك. يسجّل مشاهدات الصفحات ويتيح لصفحاتك استدعاء ‎vafa.track()‎ و‎vafa.identify()‎.',
+    placeholder: 'يعرض المقتطف عنصرًا نائبًا: مفتاح الكتابة يُعرض مرة واحدة فقط عند إنشائه. أنشئ مفتاح كتابة جديدًا ليُملأ تلقائيًا، أو ضع مفتاحًا احتفظت به.',
+    createKey: 'أنشئ مفتاح كتابة واملأه',
+    keyName: 'مقتطف الموقع',
+    keyCreated: 'أصبح مفتاح الكتابة الجديد داخل المقتطف. انسخه الآن: لن يُعرض المفتاح مرة أخرى.',
+    existingKeys: 'مفاتيح الكتابة في مساحة العمل هذه',
+    noKeys: 'لا يوجد في مساحة العمل هذه مفتاح كتابة بعد.',
+    askAdmin: 'يمكن للمالكين والمسؤولين فقط إنشاء المفاتيح: اطلب من أحدهم مفتاح كتابة وضعه مكان YOUR_WRITE_KEY.',
+    copySnippet: 'نسخ المقتطف',
+    calls: 'ثم في صفحاتك:',
+    verify: 'افتح الأحداث المباشرة لترى وصولها.',
+    docs: 'كل ما يفعله المقتطف (ملف تعريف الارتباط، الإرسال المجمّع، إعادة المحاولة): docs/tracking.md',
   },
 };

@@ -1,3 +1,5 @@
+import { importsEn } from '../imports/i18n';
+
 /**
  * English strings: the reference shape. fa.ts and ar.ts are typed against it, so a missing
  * key is a compile error.
@@ -6,9 +8,12 @@ export const en = {
   app: { name: 'Vafa' },
   nav: {
     customers: 'Customers',
+    events: 'Live events',
     tasks: 'Tasks',
+    imports: 'Import',
     settings: 'Settings',
   },
+  imports: importsEn,
   layout: {
     toggleNav: 'Toggle navigation',
     language: 'Language',
@@ -253,6 +258,7 @@ export const en = {
       apiKeys: 'API keys',
       attributes: 'Custom attributes',
       auditLog: 'Audit log',
+      install: 'Install',
     },
   },
   team: {
@@ -338,6 +344,86 @@ export const en = {
       api_key: 'API key',
       system: 'System',
     },
+  },
+  events: {
+    title: 'Live events',
+    tabs: {
+      live: 'Live stream',
+      schema: 'Event schema',
+    },
+    filters: {
+      name: 'Event name',
+      customer: 'Customer',
+      customerSearch: 'Search customers',
+      type: 'Type',
+    },
+    refreshing: 'Updates every {{seconds}} seconds',
+    paused: 'Paused',
+    pause: 'Pause',
+    resume: 'Resume',
+    columns: {
+      received: 'Received',
+      event: 'Event',
+      customer: 'Customer',
+      details: 'Details',
+    },
+    visitor: 'Anonymous visitor',
+    empty: 'No events yet',
+    emptyHint: 'Install the browser snippet (Settings → Install) or send events from your servers to /v1/batch. They show up here within seconds.',
+    noMatches: 'No events match these filters',
+    shown: '{{shown}} shown',
+    types: {
+      track: 'Track',
+      page: 'Page view',
+      screen: 'Screen view',
+      identify: 'Identify',
+      group: 'Group',
+      alias: 'Alias',
+    },
+    schema: {
+      description: 'Every event name with the properties it has carried, their JSON types and how often each was seen.',
+      property: 'Property',
+      types: 'Types',
+      lastSeen: 'Last seen',
+      properties: 'Properties: {{n}}',
+      empty: 'No event properties recorded yet',
+      emptyHint: 'Events without properties do not appear here.',
+      jsonTypes: {
+        string: 'text',
+        number: 'number',
+        boolean: 'yes/no',
+        object: 'object',
+        array: 'list',
+        null: 'null',
+      },
+    },
+  },
+  orders: {
+    title: 'Order {{id}}',
+    total: 'Total {{amount}}',
+    refunded: 'Refunded {{amount}}',
+    line: '{{quantity}} × {{name}}',
+    unnamedProduct: 'Product',
+    status: {
+      completed: 'Completed',
+      partially_refunded: 'Partially refunded',
+      refunded: 'Refunded',
+      cancelled: 'Cancelled',
+    },
+  },
+  install: {
+    description: 'Paste this snippet before </head> on every page of your website. It records page views and lets your pages call vafa.track() and vafa.identify().',
+    placeholder: 'The snippet shows a placeholder: a write key is shown only once, when it is created. Create a new write key to fill it in, or put in one you saved.',
+    createKey: 'Create a write key and fill it in',
+    keyName: 'Website snippet',
+    keyCreated: 'The new write key is in the snippet. Copy it now: the key will not be shown again.',
+    existingKeys: 'Write keys of this workspace',
+    noKeys: 'This workspace has no write key yet.',
+    askAdmin: 'Only owners and admins can create keys: ask one for a write key and put it in place of YOUR_WRITE_KEY.',
+    copySnippet: 'Copy snippet',
+    calls: 'Then, in your pages:',
+    verify: 'Open Live events to watch them arrive.',
+    docs: 'Everything the snippet does (cookie, batching, retries): docs/tracking.md',
   },
 };
 

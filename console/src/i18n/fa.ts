@@ -1,3 +1,4 @@
+import { importsFa } from '../imports/i18n';
 import type { Messages } from './en';
 
 /** فارسی */
@@ -5,9 +6,12 @@ export const fa: Messages = {
   app: { name: 'وفا' },
   nav: {
     customers: 'مشتریان',
+    events: 'رویدادهای زنده',
     tasks: 'کارها',
+    imports: 'ورود اطلاعات',
     settings: 'تنظیمات',
   },
+  imports: importsFa,
   layout: {
     toggleNav: 'باز و بسته کردن منو',
     language: 'زبان',
@@ -252,6 +256,7 @@ export const fa: Messages = {
       apiKeys: 'کلیدهای API',
       attributes: 'ویژگی‌های سفارشی',
       auditLog: 'گزارش رویدادها',
+      install: 'نصب',
     },
   },
   team: {
@@ -337,5 +342,85 @@ export const fa: Messages = {
       api_key: 'کلید API',
       system: 'سیستم',
     },
+  },
+  events: {
+    title: 'رویدادهای زنده',
+    tabs: {
+      live: 'جریان زنده',
+      schema: 'ساختار رویدادها',
+    },
+    filters: {
+      name: 'نام رویداد',
+      customer: 'مشتری',
+      customerSearch: 'جست‌وجوی مشتری',
+      type: 'نوع',
+    },
+    refreshing: 'به‌روزرسانی هر {{seconds}} ثانیه',
+    paused: 'متوقف شده',
+    pause: 'توقف',
+    resume: 'ادامه',
+    columns: {
+      received: 'زمان دریافت',
+      event: 'رویداد',
+      customer: 'مشتری',
+      details: 'جزئیات',
+    },
+    visitor: 'بازدیدکنندهٔ ناشناس',
+    empty: 'هنوز رویدادی نرسیده است',
+    emptyHint: 'کد نصب را در وب‌سایت خود بگذارید (تنظیمات ← نصب) یا رویدادها را از سرور به ‎/v1/batch‎ بفرستید. چند ثانیه بعد اینجا دیده می‌شوند.',
+    noMatches: 'هیچ رویدادی با این فیلترها پیدا نشد',
+    shown: '{{shown}} مورد نمایش داده شده',
+    types: {
+      track: 'رویداد',
+      page: 'بازدید صفحه',
+      screen: 'بازدید صفحهٔ اپ',
+      identify: 'شناسایی',
+      group: 'گروه',
+      alias: 'پیوند شناسه',
+    },
+    schema: {
+      description: 'هر نام رویداد با ویژگی‌هایی که تاکنون داشته، نوع JSON آن‌ها و تعداد دفعاتی که دیده شده‌اند.',
+      property: 'ویژگی',
+      types: 'نوع‌ها',
+      lastSeen: 'آخرین بار',
+      properties: 'ویژگی‌ها: {{n}}',
+      empty: 'هنوز ویژگی‌ای برای رویدادها ثبت نشده است',
+      emptyHint: 'رویدادهای بدون ویژگی اینجا نمایش داده نمی‌شوند.',
+      jsonTypes: {
+        string: 'متن',
+        number: 'عدد',
+        boolean: 'بله/خیر',
+        object: 'شیء',
+        array: 'فهرست',
+        null: 'خالی',
+      },
+    },
+  },
+  orders: {
+    title: 'سفارش {{id}}',
+    total: 'مبلغ کل {{amount}}',
+    refunded: 'بازپرداخت {{amount}}',
+    line: '{{quantity}} × {{name}}',
+    unnamedProduct: 'کالا',
+    status: {
+      completed: 'تکمیل‌شده',
+      partially_refunded: 'بخشی بازپرداخت شده',
+      refunded: 'بازپرداخت شده',
+      cancelled: 'لغو شده',
+    },
+  },
+  install: {
+    description: 'این کد را پیش از ‎</head>‎ در همهٔ صفحه‌های وب‌سایت خود قرار دهید. بازدید صفحه‌ها را ثبت می‌کند و صفحه‌ها می‌توانند ‎vafa.track()‎ و ‎vafa.identify()‎ را صدا بزنند.',
+    placeholder: 'در کد یک جای‌نگهدار آمده است: کلید نوشتن فقط یک بار، هنگام ساخت، نمایش داده می‌شود. یک کلید نوشتن تازه بسازید تا در کد قرار گیرد، یا کلیدی را که نگه داشته‌اید جایگزین کنید.',
+    createKey: 'ساخت کلید نوشتن و قرار دادن آن در کد',
+    keyName: 'کد نصب وب‌سایت',
+    keyCreated: 'کلید نوشتن تازه در کد قرار گرفت. همین حالا کد را کپی کنید: این کلید دیگر نمایش داده نمی‌شود.',
+    existingKeys: 'کلیدهای نوشتن این فضای کاری',
+    noKeys: 'این فضای کاری هنوز کلید نوشتن ندارد.',
+    askAdmin: 'فقط مالک و مدیر می‌توانند کلید بسازند: از یکی از آن‌ها کلید نوشتن بگیرید و به جای YOUR_WRITE_KEY بگذارید.',
+    copySnippet: 'کپی کد',
+    calls: 'سپس در صفحه‌های خود:',
+    verify: 'رویدادهای زنده را باز کنید تا رسیدن آن‌ها را ببینید.',
+    docs: 'همهٔ کارهای این کد (کوکی، ارسال دسته‌ای، تلاش دوباره): docs/tracking.md',
   },
 };

@@ -1,5 +1,5 @@
 import { Stack, Tabs, Title } from '@mantine/core';
-import { IconForms, IconHistory, IconKey, IconUsersGroup } from '@tabler/icons-react';
+import { IconCode, IconForms, IconHistory, IconKey, IconUsersGroup } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { can } from '../auth/permissions';
@@ -7,9 +7,10 @@ import { useSession } from '../auth/session';
 import { ApiKeysTab } from './api-keys/ApiKeysTab';
 import { AttributesTab } from './attributes/AttributesTab';
 import { AuditLogTab } from './audit-log/AuditLogTab';
+import { InstallTab } from './install/InstallTab';
 import { TeamTab } from './team/TeamTab';
 
-const TABS = ['team', 'attributes', 'api-keys', 'audit-log'] as const;
+const TABS = ['team', 'attributes', 'api-keys', 'install', 'audit-log'] as const;
 type Tab = (typeof TABS)[number];
 const isTab = (value: string | undefined): value is Tab => TABS.includes(value as Tab);
 
@@ -24,6 +25,7 @@ export function SettingsPage() {
     team: true,
     attributes: true,
     'api-keys': can(session, 'keys:manage'),
+    install: true,
     'audit-log': can(session, 'audit:read'),
   };
   const tab: Tab = isTab(params.tab) && visible[params.tab] ? params.tab : 'team';
@@ -44,6 +46,9 @@ export function SettingsPage() {
               {t('settings.tabs.apiKeys')}
             </Tabs.Tab>
           )}
+          <Tabs.Tab value="install" leftSection={<IconCode size={16} />} data-testid="settings-tab-install">
+            {t('settings.tabs.install')}
+          </Tabs.Tab>
           {visible['audit-log'] && (
             <Tabs.Tab value="audit-log" leftSection={<IconHistory size={16} />} data-testid="settings-tab-audit-log">
               {t('settings.tabs.auditLog')}
@@ -58,6 +63,9 @@ export function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="api-keys" pt="md">
           <ApiKeysTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="install" pt="md">
+          <InstallTab />
         </Tabs.Panel>
         <Tabs.Panel value="audit-log" pt="md">
           <AuditLogTab />

@@ -138,3 +138,86 @@ begin
                    p_month::timestamp at time zone 'UTC', (p_month + interval '1 month')::timestamp at time zone 'UTC');
   end if;
 end $$;
+
+-- Stores a batch whose reads the intake predicted (src/tracking/fast-path.ts, steady traffic):
+-- checks each prediction in this snapshot — every userId/anonymousId still points at the given
+-- customer, the identified customers' and the products' rows are unchanged (md5 of the row),
+-- the display currency and attribute definitions are as given — and only if all hold, creates
+-- the customers of the batch's new lone ids (a first page view: an anonymousId never seen, or a
+-- userId never seen and not paired with another id), claims the messageIds and appends the
+-- events. A function so that its statements are planned once per connection rather than once
+-- per batch. p_events is a JSON array of rows
+-- [id, message_id, customer_id, type, name, properties, context, anonymous_id, user_id, occurred_at].
+-- ok = false: a prediction was stale and nothing was written. claimed: the messageIds stored,
+-- or null when every one was (the others had been stored before). A new id that a concurrent
+-- batch created first raises SQLSTATE VF001 (the statement, and so everything, is undone).
+create function vafa_store_predicted_batch(
+  p_workspace uuid,
+  p_users text[], p_user_customers uuid[],
+  p_anons text[], p_anon_customers uuid[],
+  p_customers uuid[], p_customer_fingerprints text[],
+  p_products text[], p_product_fingerprints text[],
+  p_currency text, p_definitions text,
+  p_new_users text[], p_new_user_customers uuid[], p_new_user_search text[],
+  p_new_anons text[], p_new_anon_customers uuid[], p_anon_search text,
+  p_events jsonb,
+  out ok boolean, out claimed text[]
+) language plpgsql as $$
+declare
+  created int;
+begin
+  ok := (select count(*) filter (where c.merged_into is null and c.id = p_user_customers[array_position(p_users, c.external_id)])
+         from customers c where c.workspace_id = p_workspace and c.external_id = any(p_users)) = cardinality(p_users)
+    and (select count(*) from customer_identities i
+         where i.workspace_id = p_workspace and i.anonymous_id = any(p_anons)
+           and i.customer_id = p_anon_customers[array_position(p_anons, i.anonymous_id)]) = cardinality(p_anons)
+    and (select count(*) from customers c
+         where c.id = any(p_customers) and md5(c::text) = p_customer_fingerprints[array_position(p_customers, c.id)]) = cardinality(p_customers)
+    and (select count(*) from products r
+         where r.workspace_id = p_workspace and r.id = any(p_products)
+           and md5(r::text) = p_product_fingerprints[array_position(p_products, r.id)]) = cardinality(p_products)
+    and exists (select 1 from workspaces w where w.id = p_workspace and w.settings->>'displayCurrency' is not distinct from p_currency)
+    and (p_definitions is null or p_definitions = (
+      select md5(coalesce(string_agg(d.key || ':' || d.type || ':' || d.options::text, ',' order by d.key), ''))
+      from attribute_definitions d where d.workspace_id = p_workspace));
+  if not ok then
+    return;
+  end if;
+
+  if cardinality(p_new_users) + cardinality(p_new_anons) > 0 then
+    insert into customers (id, workspace_id, external_id, anonymous, search_text)
+    select x.id, p_workspace, x.u, false, x.s from unnest(p_new_user_customers, p_new_users, p_new_user_search) as x(id, u, s)
+    on conflict (workspace_id, external_id) do nothing;
+    get diagnostics created = row_count;
+    if created < cardinality(p_new_users) then
+      raise exception 'a new userId of the batch was created concurrently' using errcode = 'VF001';
+    end if;
+    insert into customers (id, workspace_id, anonymous, search_text)
+    select id, p_workspace, true, p_anon_search from unnest(p_new_anon_customers) as id;
+    insert into customer_identities (workspace_id, anonymous_id, customer_id)
+    select p_workspace, y.a, y.id from unnest(p_new_anons, p_new_anon_customers) as y(a, id)
+    on conflict (workspace_id, anonymous_id) do nothing;
+    get diagnostics created = row_count;
+    if created < cardinality(p_new_anons) then
+      raise exception 'a new anonymousId of the batch was linked concurrently' using errcode = 'VF001';
+    end if;
+    insert into customer_activity (workspace_id, customer_id, action, data, actor_label)
+    select p_workspace, x.id, 'created', jsonb_build_object('source', 'tracking', 'userId', x.u), 'identity resolution'
+    from unnest(p_new_user_customers, p_new_users) as x(id, u)
+    union all
+    select p_workspace, id, 'created', '{"source": "tracking", "anonymous": true}', 'identity resolution'
+    from unnest(p_new_anon_customers) as id;
+  end if;
+
+  with fresh as (
+    insert into event_ids (workspace_id, message_id)
+    select p_workspace, e->>1 from jsonb_array_elements(p_events) e
+    on conflict do nothing returning message_id
+  ), stored as (
+    insert into events (workspace_id, id, message_id, customer_id, type, name, properties, context, anonymous_id, user_id, occurred_at)
+    select p_workspace, (e->>0)::uuid, e->>1, (e->>2)::uuid, e->>3, e->>4, e->5, e->6, e->>7, e->>8, (e->>9)::timestamptz
+    from jsonb_array_elements(p_events) e join fresh f on f.message_id = e->>1
+    returning events.message_id
+  )
+  select case when count(*) < jsonb_array_length(p_events) then coalesce(array_agg(s.message_id), '{}') end into claimed from stored s;
+end $$;

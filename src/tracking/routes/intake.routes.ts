@@ -5,6 +5,7 @@ import { AppError, invalid, unauthenticated } from '../../platform/errors.ts';
 import { errorResponses } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/server.ts';
 import { resolveApiKey } from '../../workspaces/keys.ts';
+import { IntakeCache } from '../intake-cache.ts';
 import { ingestBatch, type IngestDeps } from '../ingest.ts';
 import { MAX_BATCH_BYTES, isProblem, parseMessage, type MessageProblem, type TrackedMessage } from '../messages.ts';
 import { WriteKeyRateLimiter } from '../rate-limit.ts';
@@ -64,6 +65,7 @@ const problemsSchema = z.object({
 /** The Segment HTTP Tracking API (https://segment.com/docs/connections/sources/catalog/libraries/server/http-api/). */
 export function intakeRoutes(app: App, deps: IntakeDeps) {
   const limiter = new WriteKeyRateLimiter(deps.eventsPerSecond);
+  const ingestDeps: IngestDeps = { ...deps, cache: new IntakeCache() };
 
   const handle = (type: string | null) => async (request: FastifyRequest) => {
     const receivedAt = new Date();
@@ -90,7 +92,7 @@ export function intakeRoutes(app: App, deps: IntakeDeps) {
       const first = problems[0] as MessageProblem;
       throw new AppError('INVALID_INPUT', `${problems.length} invalid event(s), nothing stored; first: ${first.field} ${first.reason}`, { field: first.field, problems });
     }
-    await ingestBatch(deps, workspaceId, messages);
+    await ingestBatch(ingestDeps, workspaceId, messages);
     return { success: true as const };
   };
 
@@ -103,7 +105,20 @@ export function intakeRoutes(app: App, deps: IntakeDeps) {
   });
 
   app.register(async (scope) => {
-    // Decoded here whatever the content type claims (RudderStack: form content type + gzip).
+    // Browsers post from any site (the SDK sends text/plain JSON, analytics.js JSON with a
+    // preflight): the write key, not the origin, decides what may be written. No cookies are read.
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.header('access-control-allow-origin', '*');
+    });
+    scope.options('/v1/*', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .status(204)
+        .header('access-control-allow-methods', 'POST, OPTIONS')
+        .header('access-control-allow-headers', 'Authorization, Content-Type, Content-Encoding')
+        .header('access-control-max-age', '86400')
+        .send(),
+    );
+    // Decoded here whatever the content type claims (RudderStack: form content type + gzip; the SDK: text/plain).
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BYTES + 1024 }, (request, body, done) => {
       try {
