@@ -62,7 +62,12 @@ const duplicate = (index: number, externalId: string | null | undefined) =>
  * @example
  * const { ids } = await bulkCreateCustomers(db, actor, [{ firstName: 'علی', phones: ['09121234567'] }], { defaultCountry: 'IR' });
  */
-export async function bulkCreateCustomers(db: Db, actor: Actor, inputs: CustomerInput[], opts: { defaultCountry: string }): Promise<BulkResult> {
+export async function bulkCreateCustomers(
+  db: Db,
+  actor: Actor,
+  inputs: CustomerInput[],
+  opts: { defaultCountry: string; /** Where they came from, for their 'created' history line (api, console, import, demo…). */ source?: string },
+): Promise<BulkResult> {
   if (inputs.length === 0) return { created: 0, ids: [] };
   const dup = duplicateInBatch(inputs);
   if (dup !== undefined) throw duplicate(dup, inputs[dup]?.externalId);
@@ -70,7 +75,7 @@ export async function bulkCreateCustomers(db: Db, actor: Actor, inputs: Customer
   return db.isTransaction ? write(db) : db.transaction().execute(write);
 }
 
-async function insertAll(db: Db, actor: Actor, inputs: CustomerInput[], opts: { defaultCountry: string }): Promise<BulkResult> {
+async function insertAll(db: Db, actor: Actor, inputs: CustomerInput[], opts: { defaultCountry: string; source?: string }): Promise<BulkResult> {
   const country = inputs.some((c) => c.phones?.length) ? await defaultCountry(db, actor.workspaceId, opts.defaultCountry) : opts.defaultCountry;
   const defs = inputs.some((c) => c.attributes && Object.keys(c.attributes).length) ? await attributeDefinitions(db, actor.workspaceId) : new Map();
 
@@ -104,7 +109,7 @@ async function insertAll(db: Db, actor: Actor, inputs: CustomerInput[], opts: { 
   }
 
   const ids = rows.map((r) => r.id);
-  const source = actor.type === 'api_key' ? 'api' : 'console';
+  const source = opts.source ?? (actor.type === 'api_key' ? 'api' : 'console');
   // The same 'created' line createCustomer writes through recordActivity, for every row at once.
   await sql`
     insert into customer_activity (workspace_id, customer_id, action, data, actor_label)

@@ -148,7 +148,7 @@ export async function loadDemo(
   for (let i = 0; i < fresh.length; i += 1000) {
     const chunk = fresh.slice(i, i + 1000);
     const inputs = chunk.map((id) => ({ ...generatePerson(prng(Number(id) * 7919), Number(id)).customer, externalId: `${prefix}${id}` }));
-    const { ids: created } = await bulkCreateCustomers(db, actor, inputs, { defaultCountry: 'IR' });
+    const { ids: created } = await bulkCreateCustomers(db, actor, inputs, { defaultCountry: 'IR', source: 'demo' });
     await db.transaction().execute(async (tx) => {
       for (const [j, customerId] of created.entries()) {
         const rng = prng(Number(chunk[j]) * 31);

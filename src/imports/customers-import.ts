@@ -146,7 +146,7 @@ export class CustomersImport implements ChunkProcessor<ValidRow> {
 
     const created = targets.filter((t) => !t.existing);
     if (created.length) {
-      const result = await bulkCreateCustomers(tx, this.actor, created.map((t) => t.input), { defaultCountry: country });
+      const result = await bulkCreateCustomers(tx, this.actor, created.map((t) => t.input), { defaultCountry: country, source: 'import' });
       counts.created = result.created;
     }
     await this.update(tx, targets.filter((t) => t.existing), counts);

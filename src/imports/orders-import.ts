@@ -267,7 +267,7 @@ export class OrdersImport implements ChunkProcessor<OrderGroup> {
     }
     const missing = keys.filter((k) => !ids.has(k));
     if (missing.length) {
-      const { ids: createdIds } = await bulkCreateCustomers(tx, this.actor, missing.map((k) => wanted.get(k) as CustomerInput), { defaultCountry: this.ctx.country });
+      const { ids: createdIds } = await bulkCreateCustomers(tx, this.actor, missing.map((k) => wanted.get(k) as CustomerInput), { defaultCountry: this.ctx.country, source: 'import' });
       missing.forEach((k, i) => {
         ids.set(k, createdIds[i] as string);
         this.pendingCustomers.set(k, createdIds[i] as string);
