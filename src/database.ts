@@ -19,5 +19,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function createDb(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'vafa' });
+  // An idle connection that the server ends (restart, shutdown, admin termination) is dropped by
+  // the pool and replaced on next use; without a listener its 'error' event would kill the process.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

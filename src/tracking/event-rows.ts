@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { TrackedMessage } from './messages.ts';
 
@@ -15,15 +14,14 @@ export const propertiesOf = (m: TrackedMessage) =>
 export const contextOf = (m: TrackedMessage, warnings: string[] | undefined) => (warnings?.length ? { ...m.context, vafaWarnings: warnings } : m.context);
 
 /**
- * The batch's events as one JSON array of rows [id, message_id, customer_id, type, name,
- * properties, context, anonymous_id, user_id, occurred_at] — the `events` columns after
- * workspace_id, in order. One parameter that PostgreSQL parses once, and one JSON.stringify in
+ * The batch's events as one JSON array of rows [message_id, customer_id, type, name, properties,
+ * context, anonymous_id, user_id, occurred_at] — the `events` columns after workspace_id and id
+ * (PostgreSQL makes the ids), in order. One parameter that PostgreSQL parses once, and one JSON.stringify in
  * Node, rather than ten array literals whose JSON elements the driver would escape character by
  * character and PostgreSQL would parse twice.
  */
 export function eventsJson(resolved: Resolved[], warnings: Map<string, string[]>): string {
   const rows = resolved.map(({ message: m, customerId }) => [
-    randomUUID(),
     m.messageId,
     customerId,
     m.type,
@@ -39,6 +37,6 @@ export function eventsJson(resolved: Resolved[], warnings: Map<string, string[]>
 
 /** `eventsJson` rows as a table `x` with the `events` columns after workspace_id. */
 export const eventRows = (json: string): RawBuilder<unknown> =>
-  sql`(select (e->>0)::uuid as id, e->>1 as message_id, (e->>2)::uuid as customer_id, e->>3 as type, e->>4 as name,
-              e->5 as properties, e->6 as context, e->>7 as anonymous_id, e->>8 as user_id, (e->>9)::timestamptz as occurred_at
+  sql`(select gen_random_uuid() as id, e->>0 as message_id, (e->>1)::uuid as customer_id, e->>2 as type, e->>3 as name,
+              e->4 as properties, e->5 as context, e->>6 as anonymous_id, e->>7 as user_id, (e->>8)::timestamptz as occurred_at
        from jsonb_array_elements(${json}::jsonb) as e) as x`;

@@ -68,7 +68,14 @@ export async function ingestBatch(deps: IngestDeps, workspaceId: string, message
   if (messages.length === 0) return { stored: 0, duplicates: 0 };
   await deps.partitions.ensure(messages.map((m) => m.occurredAt));
   const { cache } = deps;
-  const fast = cache && (await retrying(() => storeIfPredictable(deps.db, cache, workspaceId, messages)));
+  const fast =
+    cache?.predicting &&
+    (await retrying(() => storeIfPredictable(deps.db, cache, workspaceId, messages)).catch((e: unknown) => {
+      // A database migrated by an earlier build of 0003 (unreleased) lacks the function: full path only.
+      if ((e as { code?: string }).code !== '42883') throw e;
+      cache.predicting = false;
+      return undefined;
+    }));
   if (fast) {
     observe(deps, workspaceId, fast.stored);
     return { stored: fast.stored.length, duplicates: fast.duplicates };

@@ -65,6 +65,8 @@ interface Space {
 
 export class IntakeCache {
   private readonly spaces = new Map<string, Space>();
+  /** False once the database turned out not to have vafa_store_predicted_batch. */
+  predicting = true;
   private readonly traits: Bounded<AppliedTraitsEntry>;
 
   /** `capacity`: entries per kind and workspace (ids), a quarter of it for products and traits. */

@@ -147,7 +147,7 @@ end $$;
 -- userId never seen and not paired with another id), claims the messageIds and appends the
 -- events. A function so that its statements are planned once per connection rather than once
 -- per batch. p_events is a JSON array of rows
--- [id, message_id, customer_id, type, name, properties, context, anonymous_id, user_id, occurred_at].
+-- [message_id, customer_id, type, name, properties, context, anonymous_id, user_id, occurred_at].
 -- ok = false: a prediction was stale and nothing was written. claimed: the messageIds stored,
 -- or null when every one was (the others had been stored before). A new id that a concurrent
 -- batch created first raises SQLSTATE VF001 (the statement, and so everything, is undone).
@@ -211,12 +211,12 @@ begin
 
   with fresh as (
     insert into event_ids (workspace_id, message_id)
-    select p_workspace, e->>1 from jsonb_array_elements(p_events) e
+    select p_workspace, e->>0 from jsonb_array_elements(p_events) e
     on conflict do nothing returning message_id
   ), stored as (
     insert into events (workspace_id, id, message_id, customer_id, type, name, properties, context, anonymous_id, user_id, occurred_at)
-    select p_workspace, (e->>0)::uuid, e->>1, (e->>2)::uuid, e->>3, e->>4, e->5, e->6, e->>7, e->>8, (e->>9)::timestamptz
-    from jsonb_array_elements(p_events) e join fresh f on f.message_id = e->>1
+    select p_workspace, gen_random_uuid(), e->>0, (e->>1)::uuid, e->>2, e->>3, e->4, e->5, e->>6, e->>7, (e->>8)::timestamptz
+    from jsonb_array_elements(p_events) e join fresh f on f.message_id = e->>0
     returning events.message_id
   )
   select case when count(*) < jsonb_array_length(p_events) then coalesce(array_agg(s.message_id), '{}') end into claimed from stored s;
