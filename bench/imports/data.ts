@@ -5,6 +5,7 @@
  * baseline, so both load exactly the same data.
  */
 import fs from 'node:fs';
+import { prng } from '../../src/demo/people.ts';
 
 export interface GeneratedLine {
   orderNo: number;
@@ -21,17 +22,8 @@ export interface GeneratedLine {
   priceToman: number;
 }
 
-/** mulberry32: small, fast and the same on every machine. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/demo/people.ts): small, fast and the same on every machine. */
+const random = prng;
 
 export const HEADER = 'order_id,customer_id,email,date,currency,product_id,product_name,quantity,price';
 const PRODUCT_WORDS = ['کتاب', 'دفتر', 'خودکار', 'کیف', 'کفش', 'پیراهن', 'شال', 'عطر', 'ساعت', 'هدفون', 'فنجان', 'چای'];

@@ -11,14 +11,9 @@
  * cache can only save round trips, never change what is stored. Entries are per process and
  * bounded; the least recently written go first.
  */
-export interface CachedProduct {
-  sku: string | null;
-  name: string | null;
-  category: string | null;
-  priceMinor: number | null;
-  currency: string | null;
-  url: string | null;
-  imageUrl: string | null;
+import type { ProductSighting } from './commerce.ts';
+
+export interface CachedProduct extends Omit<ProductSighting, 'id'> {
   /** md5 of the whole products row (updated_at included) when it was read */
   fingerprint: string;
 }
