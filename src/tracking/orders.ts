@@ -40,9 +40,10 @@ export async function recordOrders(db: Db, workspaceId: string, orders: OrderInp
   for (let start = 0; start < unique.length; start += 2000) {
     const chunk = unique.slice(start, start + 2000);
     const rows = await sql<{ id: string; external_id: string }>`
-      insert into orders (workspace_id, customer_id, external_id, status, currency, total_minor, discount_minor,
-                          shipping_minor, tax_minor, coupon, placed_at, source, properties)
-      select ${workspaceId}::uuid, c, e, s, cur, t, d, sh, tx, cp, p, src, pr
+      insert into orders (workspace_id, customer_id, external_id, status, currency, total_minor, refunded_minor,
+                          discount_minor, shipping_minor, tax_minor, coupon, placed_at, source, properties)
+      -- An order that arrives already refunded (e.g. from an import) has had all its money returned.
+      select ${workspaceId}::uuid, c, e, s, cur, t, case when s = 'refunded' then t else 0 end, d, sh, tx, cp, p, src, pr
       from unnest(${chunk.map((o) => o.customerId)}::uuid[], ${chunk.map((o) => o.externalId)}::text[],
                   ${chunk.map((o) => o.status ?? 'completed')}::text[], ${chunk.map((o) => o.currency)}::text[],
                   ${chunk.map((o) => o.totalMinor)}::bigint[], ${chunk.map((o) => o.discountMinor ?? null)}::bigint[],
