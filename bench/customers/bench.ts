@@ -14,7 +14,6 @@
  * Writes bench/.out/customers.json.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +29,8 @@ import { createApiKey } from '../../src/workspaces/keys.ts';
 import { createWorkspace } from '../../src/workspaces/team.ts';
 import { attributeDefinitions, generateBatch, searchQueries, type SearchTarget } from './data.ts';
 import { MemorySampler, postmasterPid, type MemoryPeak } from './memory.ts';
+import { freePort } from '../../src/testing/processes.ts';
+import { latency, pool } from '../lib/stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,32 +54,6 @@ const batches = Math.ceil(ROWS / BATCH);
 const sampleEvery = Math.max(1, Math.floor(ROWS / 5000));
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** Runs `work` over `items` with at most `n` in flight. */
-async function pool<T>(items: T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-function latency(ms: number[]) {
-  const s = [...ms].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 100) / 100;
-  return { n: s.length, p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), p99: r(percentile(s, 99)), max: r(s.at(-1) ?? NaN) };
-}
 
 /** A PostgreSQL array literal for text[] ({"a","b"}), so jagged lists can travel through unnest. */
 const pgArray = (xs: unknown) => `{${((xs as string[] | undefined) ?? []).map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
@@ -255,7 +230,7 @@ async function run(vafa: RunningVafa, direct: pg.Pool, started: Date, dataDir: s
       slow.push({ q, httpMs: Math.round(http.at(-1)!), sqlSamePageMs: Math.round(sqlSamePage.at(-1)!) });
     }
     const slowest = slow.sort((a, b) => b.httpMs - a.httpMs).slice(0, 5);
-    return { http: latency(http), sqlSamePage: latency(sqlSamePage), sqlAnyMatch: latency(sqlAnyMatch), meanHits: hits / queries.length, empty, slowest };
+    return { http: latency(http, 2), sqlSamePage: latency(sqlSamePage, 2), sqlAnyMatch: latency(sqlAnyMatch, 2), meanHits: hits / queries.length, empty, slowest };
   };
   const nameSearch = await search(byName);
   const phoneSearch = await search(byPhone);

@@ -35,6 +35,7 @@ import { createApiKey } from '../../src/workspaces/keys.ts';
 import { createWorkspace } from '../../src/workspaces/team.ts';
 import { MemorySampler, postmasterPid, processTree, type MemoryPeak } from '../customers/memory.ts';
 import { BATCH_TOKEN, templates, type BenchEvent, type Template } from './data.ts';
+import { latency } from '../lib/stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,13 +57,6 @@ const TEMPLATES = Number(args.templates);
 const SEED = Number(args.seed);
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-function latency(ms: number[]) {
-  const s = Float64Array.from(ms).sort();
-  const r = (x: number) => Math.round(x * 10) / 10;
-  const arr = Array.from(s);
-  return { n: arr.length, p50: r(percentile(arr, 50)), p90: r(percentile(arr, 90)), p99: r(percentile(arr, 99)), max: r(arr.at(-1) ?? NaN) };
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 function cpuSeconds(pid: number): number {
