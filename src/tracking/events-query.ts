@@ -9,6 +9,10 @@ export interface EventListQuery {
   name?: string | undefined;
   customerId?: string | undefined;
   type?: EventType | undefined;
+  /** Only events that happened at or after this time (ISO date-time). */
+  occurredFrom?: string | undefined;
+  /** Only events that happened before this time (ISO date-time). */
+  occurredTo?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -37,6 +41,9 @@ export async function listEvents(db: Db, workspaceId: string, query: EventListQu
   if (query.name) conditions.push(sql<SqlBool>`e.name = ${query.name}`);
   if (query.type) conditions.push(sql<SqlBool>`e.type = ${query.type}`);
   if (query.customerId) conditions.push(sql<SqlBool>`e.customer_id = ${query.customerId}`);
+  // A time range on occurred_at also lets PostgreSQL skip the monthly partitions outside it.
+  if (query.occurredFrom) conditions.push(sql<SqlBool>`e.occurred_at >= ${query.occurredFrom}::timestamptz`);
+  if (query.occurredTo) conditions.push(sql<SqlBool>`e.occurred_at < ${query.occurredTo}::timestamptz`);
   const after = decodeCursor(query.cursor, 2);
   if (after) {
     const [at, id] = after;

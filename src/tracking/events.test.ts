@@ -11,7 +11,7 @@ const ws = await t.workspace();
 const batch = (messages: Record<string, unknown>[], writeKey = ws.writeKey) =>
   t.app.inject({ method: 'POST', url: '/v1/batch', headers: { 'content-type': 'text/plain;charset=UTF-8' }, payload: JSON.stringify({ writeKey, batch: messages }) });
 
-type EventRow = { id: string; type: string; name: string | null; customerId: string; customerName: string | null; properties: Record<string, unknown>; pageUrl: string | null };
+type EventRow = { id: string; type: string; name: string | null; customerId: string; customerName: string | null; properties: Record<string, unknown>; pageUrl: string | null; occurredAt: string };
 async function events(query = '') {
   const res = await ws.api.get(`/api/v1/events${query}`);
   assert.equal(res.statusCode, 200, res.body);
@@ -118,6 +118,19 @@ describe('GET /api/v1/events', () => {
     assert.deepEqual(ofCustomer.map((e) => e.name), ['Viewed C', 'Viewed B', 'Viewed A']);
     assert.equal(ofCustomer[0]?.customerName, 'ev-user-1', 'a customer known only by userId is named by it');
     assert.deepEqual(ofCustomer[2]?.properties, { i: 0 });
+  });
+
+  test('given events from different months, when filtering by occurredFrom/occurredTo, then only those in the range come back', async () => {
+    await batch([
+      { type: 'track', userId: 'ev-range', event: 'Range', timestamp: '2025-01-15T10:00:00Z', messageId: 'range-jan' },
+      { type: 'track', userId: 'ev-range', event: 'Range', timestamp: '2025-03-15T10:00:00Z', messageId: 'range-mar' },
+      { type: 'track', userId: 'ev-range', event: 'Range', timestamp: '2025-05-15T10:00:00Z', messageId: 'range-may' },
+    ]);
+    const inRange = (await events('?name=Range&occurredFrom=2025-02-01T00:00:00Z&occurredTo=2025-05-01T00:00:00Z')).data;
+    assert.deepEqual(inRange.map((e) => e.occurredAt), ['2025-03-15T10:00:00.000Z']);
+    const bad = await ws.api.get('/api/v1/events?occurredFrom=last-week');
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().error.field, 'occurredFrom');
   });
 
   test('given more events than the limit, when following nextCursor, then every event comes exactly once', async () => {

@@ -46,6 +46,8 @@ export function eventsRoutes(app: App, { db }: { db: Db }) {
           name: z.string().trim().min(1).max(200).optional(),
           customerId: z.uuid({ error: 'customerId must be a UUID' }).optional(),
           type: z.enum(eventTypes).optional(),
+          occurredFrom: z.iso.datetime({ offset: true }).optional().describe('Events that happened at or after this time'),
+          occurredTo: z.iso.datetime({ offset: true }).optional().describe('Events that happened before this time'),
           limit: limitSchema,
           cursor: cursorSchema,
         }),
