@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { createKpiRegistry, registerAnalytics } from './analytics/index.ts';
+import type { KpiRegistry } from './analytics/kpis/registry.ts';
 import { CustomerDataOwners } from './customers/hooks.ts';
 import { customerRoutes, registerCustomerData } from './customers/routes/index.ts';
 import { Timeline } from './customers/timeline.ts';
@@ -33,6 +35,8 @@ export interface Services {
   owners: CustomerDataOwners;
   partitions: EventPartitions;
   schema: SchemaRecorder;
+  /** KPI providers: analytics registers the order KPIs; later capabilities add theirs. */
+  kpis: KpiRegistry;
   defaultCountry: string;
 }
 
@@ -49,6 +53,7 @@ export function createServices(db: Db, config: Config, log: Logger): Services {
     owners,
     partitions: new EventPartitions(db),
     schema: new SchemaRecorder(db, log),
+    kpis: createKpiRegistry(),
     defaultCountry: config.defaultCountry,
   };
 }
@@ -65,6 +70,7 @@ export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode
   app.addHook('onClose', () => services.schema.close());
   registerTracking(app, { ...services, eventsPerSecond: config.trackingEventsPerSecond });
   registerImports(app, services);
+  registerAnalytics(app, services);
   await app.ready();
   return app;
 }

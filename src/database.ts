@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { AnalyticsTables } from './analytics/tables.ts';
 import type { CustomerTables } from './customers/tables.ts';
 import type { ImportTables } from './imports/tables.ts';
 import type { PlatformTables } from './platform/db/tables.ts';
@@ -7,7 +8,7 @@ import type { TrackingTables } from './tracking/tables.ts';
 import type { WorkspaceTables } from './workspaces/tables.ts';
 
 /** Every table Vafa owns. Each capability declares its own in `<capability>/tables.ts`. */
-export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables, ImportTables {}
+export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables, ImportTables, AnalyticsTables {}
 
 /** A connection pool or an open transaction: services accept either. */
 export type Db = Kysely<Database>;

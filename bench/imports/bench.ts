@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { normalizeFields, searchTextOf } from '../../src/customers/service.ts';
-import { jalaliToGregorian } from '../../src/imports/jalali.ts';
+import { jalaliToGregorian } from '../../src/platform/calendar/jalali.ts';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { freePort } from '../../src/testing/processes.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { gregorianToJalali, isValidJalali, jalaliToGregorian } from './jalali.ts';
+import { gregorianToJalali, isValidJalali, jalaliToGregorian } from '../platform/calendar/jalali.ts';
 import { parseBoolean, parseDay, parseGender, parseInstant, parseLanguage, parseNumber, parseOrderStatus, splitList } from './values.ts';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; error: string }): T => {

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../platform/result.ts';
 import { toLatinDigits } from '../platform/text/normalize.ts';
-import { isValidJalali, jalaliToGregorian } from './jalali.ts';
+import { isValidJalali, jalaliToGregorian } from '../platform/calendar/jalali.ts';
 
 /**
  * Cell values as spreadsheets write them → typed values. Every parser takes the trimmed,

@@ -31,6 +31,7 @@ const envSchema = z.object({
   VAFA_CONSOLE_DIR: z.string().optional(),
   VAFA_REFERENCE_DATA_DIR: z.string().optional(),
   VAFA_TRACKING_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(100_000),
+  VAFA_ANALYTICS_CHECK_SECONDS: z.coerce.number().int().min(0).default(60),
   VAFA_TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -54,6 +55,8 @@ export interface Config {
   consoleDir: string;
   trustProxy: boolean;
   trackingEventsPerSecond: number;
+  /** How often the analytics worker looks for workspaces whose orders changed; 0: only on request. */
+  analyticsCheckSeconds: number;
   /** Third-party reference data (CDNOW, Telco…): ../shared/data beside the project by default. */
   referenceDataDir: string;
 }
@@ -88,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.VAFA_BODY_LIMIT_BYTES,
     trustProxy: e.VAFA_TRUST_PROXY === 'true',
     trackingEventsPerSecond: e.VAFA_TRACKING_EVENTS_PER_SECOND,
+    analyticsCheckSeconds: e.VAFA_ANALYTICS_CHECK_SECONDS,
     referenceDataDir: path.resolve(e.VAFA_REFERENCE_DATA_DIR ?? path.join(import.meta.dirname, '../../../shared/data')),
     consoleDir: path.resolve(e.VAFA_CONSOLE_DIR ?? path.join(import.meta.dirname, '../../console/dist')),
   };

@@ -67,7 +67,7 @@ let counter = 0;
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await cloneTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATABASE_URL: database.url });
+  const config = loadConfig({ LOG_LEVEL: 'silent', VAFA_ANALYTICS_CHECK_SECONDS: '0', ...env, DATABASE_URL: database.url });
   const log = createLogger(config.logLevel);
   const db = createDb(database.url, 5);
   const app = await buildApp({ config, log, db, mode: (process.env.VAFA_TEST_STORAGE as 'embedded' | 'external') ?? 'external' });

@@ -16,17 +16,19 @@ export const permissions = [
   'keys:manage',
   'audit:read',
   'workspace:manage',
+  'analytics:read',
+  'analytics:manage', // settings, recompute now
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const read: Permission[] = ['customers:read', 'team:read'];
+const read: Permission[] = ['customers:read', 'team:read', 'analytics:read'];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(permissions),
   admin: new Set(permissions),
-  marketer: new Set([...read, 'customers:write', 'notes:write', 'tasks:write', 'attributes:manage']),
+  marketer: new Set([...read, 'customers:write', 'notes:write', 'tasks:write', 'attributes:manage', 'analytics:manage']),
   support: new Set([...read, 'customers:write', 'notes:write', 'tasks:write']),
-  analyst: new Set([...read, 'audit:read']),
+  analyst: new Set([...read, 'audit:read', 'analytics:manage']),
 };
 
 export const can = (role: Role, permission: Permission): boolean => rolePermissions[role].has(permission);

@@ -1,0 +1,151 @@
+import { sql } from 'kysely';
+import { dayNumber, isoDay, periodIndex } from '../periods.ts';
+import type { KpiQuery } from './registry.ts';
+
+/** What the order KPIs of one period are made of. */
+export interface PeriodFacts {
+  start: number;
+  end: number;
+  newCustomers: number;
+  orders: number;
+  revenue: number;
+  purchasers: number;
+  returning: number;
+  repeaters: number;
+  revenueToDate: number;
+  customersToDate: number;
+}
+
+/** null: the period starts after the snapshot; a running period is counted up to the snapshot's day. */
+type Facts = (PeriodFacts | null)[];
+
+const clampEnd = (end: string, asOfDay: string) => (end < asOfDay ? end : asOfDay);
+
+/**
+ * From the snapshot: daily rows give S, E, N, orders and revenue by summing; distinct purchasers,
+ * returning and repeat ones come from the cohort cells of the same calendar and grain (column sums).
+ */
+export async function snapshotFacts(q: KpiQuery, asOfDay: string): Promise<Facts> {
+  const ws = q.ctx.workspaceId;
+  const daily = await q.db
+    .selectFrom('analytics_daily')
+    .select(['day', 'orders', 'revenue_minor', 'purchasers', 'new_customers', 'active_customers'])
+    .where('workspace_id', '=', ws)
+    .orderBy('day')
+    .execute();
+  const byDay = new Map(daily.map((d) => [d.day, d]));
+  const firstDay = daily[0]?.day;
+  const distinct = q.grain === 'day' ? undefined : await purchasersByPeriod(q);
+
+  let cursor = 0;
+  let cumRevenue = 0;
+  let cumCustomers = 0;
+  return q.periods.map((p) => {
+    if (p.start > asOfDay) return null;
+    const end = clampEnd(p.end, asOfDay);
+    const activeAt = (day: string) => byDay.get(day)?.active_customers ?? 0;
+    const facts: PeriodFacts = {
+      start: firstDay && p.start > firstDay ? activeAt(isoDay(dayNumber(p.start) - 1)) : 0,
+      end: activeAt(end),
+      newCustomers: 0,
+      orders: 0,
+      revenue: 0,
+      purchasers: 0,
+      returning: 0,
+      repeaters: 0,
+      revenueToDate: 0,
+      customersToDate: 0,
+    };
+    for (; cursor < daily.length && (daily[cursor]?.day ?? '') <= end; cursor++) {
+      const d = daily[cursor];
+      if (!d) break;
+      cumRevenue += d.revenue_minor;
+      cumCustomers += d.new_customers;
+      if (d.day < p.start) continue;
+      facts.newCustomers += d.new_customers;
+      facts.orders += d.orders;
+      facts.revenue += d.revenue_minor;
+      if (!distinct) {
+        facts.purchasers += d.purchasers;
+        facts.returning += d.purchasers - d.new_customers;
+      }
+    }
+    // Same-day orders are one purchase day, so within a day "repeat" means "returning".
+    if (!distinct) facts.repeaters = facts.returning;
+    else Object.assign(facts, distinct.get(periodIndex(dayNumber(p.start), q.grain, q.calendar)) ?? { purchasers: 0, returning: 0, repeaters: 0 });
+    facts.revenueToDate = cumRevenue;
+    facts.customersToDate = cumCustomers;
+    return facts;
+  });
+}
+
+async function purchasersByPeriod(q: KpiQuery) {
+  const cells = await q.db
+    .selectFrom('analytics_cohorts')
+    .select(['cohort', 'period_offset', 'customers', 'repeat_customers'])
+    .where('workspace_id', '=', q.ctx.workspaceId)
+    .where('calendar', '=', q.calendar)
+    .where('grain', '=', q.grain as 'week' | 'month' | 'quarter' | 'year')
+    .execute();
+  const out = new Map<number, { purchasers: number; returning: number; repeaters: number }>();
+  for (const c of cells) {
+    const index = periodIndex(dayNumber(c.cohort), q.grain, q.calendar) + c.period_offset;
+    const agg = out.get(index) ?? { purchasers: 0, returning: 0, repeaters: 0 };
+    agg.purchasers += c.customers;
+    if (c.period_offset > 0) {
+      agg.returning += c.customers;
+      agg.repeaters += c.customers;
+    } else agg.repeaters += c.repeat_customers;
+    out.set(index, agg);
+  }
+  return out;
+}
+
+/**
+ * Live, for a scope (RFM segment, tag, sales channel): the same facts computed by one SQL over the
+ * scope's orders. Segment membership is today's; first purchases come from the snapshot.
+ */
+export async function liveFacts(q: KpiQuery, asOfDay: string): Promise<Facts> {
+  const started = q.periods.filter((p) => p.start <= asOfDay);
+  if (!started.length) return q.periods.map(() => null);
+  const { segment, tag, channel } = q.scope;
+  const ws = q.ctx.workspaceId;
+  const tz = q.ctx.timezone;
+  const w = q.ctx.activeDays;
+  const lastEnd = clampEnd(started[started.length - 1]?.end ?? asOfDay, asOfDay);
+  const rows = await sql<PeriodFacts & { idx: number }>`
+    with scope as (
+      select ac.customer_id, ac.first_day from analytics_customers ac
+       where ac.workspace_id = ${ws}
+         ${segment ? sql`and ac.segment = ${segment}` : sql``}
+         ${tag ? sql`and exists (select 1 from customers c where c.id = ac.customer_id and ${tag} = any(c.tags))` : sql``}
+    ), days as materialized (
+      select o.customer_id, (o.placed_at at time zone ${tz})::date as day, count(*)::int as orders,
+             coalesce(sum(o.total_minor - o.refunded_minor) filter (where o.currency = ${q.ctx.currency}), 0)::bigint as revenue
+        from orders o join scope s on s.customer_id = o.customer_id
+       where o.workspace_id = ${ws} and o.status not in ('cancelled', 'refunded')
+         and o.placed_at < ((${lastEnd}::date + 1)::timestamp at time zone ${tz})
+         ${channel ? sql`and coalesce(o.properties->>'channel', o.source) = ${channel}` : sql``}
+       group by 1, 2
+    ), periods as (
+      select * from unnest(${started.map((_, i) => i)}::int[], ${started.map((p) => p.start)}::date[],
+                           ${started.map((p) => clampEnd(p.end, asOfDay))}::date[]) as t(idx, s, e)
+    )
+    select p.idx,
+      (select count(distinct customer_id) from days d where d.day between p.s - ${w}::int and p.s - 1)::int as start,
+      (select count(distinct customer_id) from days d where d.day between p.e - ${w}::int + 1 and p.e)::int as end,
+      (select count(*) from scope s where s.first_day between p.s and p.e)::int as "newCustomers",
+      (select coalesce(sum(orders), 0) from days d where d.day between p.s and p.e)::int as orders,
+      (select coalesce(sum(revenue), 0) from days d where d.day between p.s and p.e)::bigint as revenue,
+      (select count(distinct customer_id) from days d where d.day between p.s and p.e)::int as purchasers,
+      (select count(distinct d.customer_id) from days d join scope s using (customer_id)
+        where d.day between p.s and p.e and s.first_day < p.s)::int as returning,
+      (select count(*) from (select d.customer_id from days d join scope s using (customer_id) where d.day between p.s and p.e
+        group by d.customer_id having min(s.first_day) < p.s or count(*) >= 2) r)::int as repeaters,
+      (select coalesce(sum(revenue), 0) from days d where d.day <= p.e)::bigint as "revenueToDate",
+      (select count(*) from scope s where s.first_day <= p.e)::int as "customersToDate"
+    from periods p order by p.idx`.execute(q.db);
+  const byIndex = new Map(rows.rows.map((r) => [r.idx, r]));
+  let i = 0;
+  return q.periods.map((p) => (p.start <= asOfDay ? (byIndex.get(i++) ?? null) : null));
+}

@@ -1,0 +1,68 @@
+import type { Db } from '../../database.ts';
+import type { KpiRegistry, KpiValue } from '../kpis/registry.ts';
+import { dayNumber, periodsEnding, todayIn } from '../periods.ts';
+import type { Calendar, Grain, RfmSegment } from '../routes/schemas.ts';
+import type { AnalyticsContext } from '../settings.ts';
+import { snapshotDay } from './status.ts';
+
+interface KpiRequest {
+  grain: Grain;
+  calendar?: Calendar;
+  date?: string;
+  periods: number;
+  segment?: RfmSegment;
+  tag?: string;
+  channel?: string;
+}
+
+/**
+ * Last period vs the one before: relative change in percent, or the difference in points for
+ * KPIs that are themselves percentages. null when either is unknown or the base is 0.
+ */
+export function change(values: KpiValue[], unit: string): number | null {
+  const last = values.at(-1)?.value;
+  const before = values.at(-2)?.value;
+  if (last == null || before == null) return null;
+  if (unit === 'percent') return round(last - before);
+  return before === 0 ? null : round(((last - before) / Math.abs(before)) * 100);
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export async function kpiReport(db: Db, kpis: KpiRegistry, ctx: AnalyticsContext, q: KpiRequest) {
+  const calendar = q.calendar ?? ctx.calendar;
+  const { asOf, asOfDay } = await snapshotDay(db, ctx);
+  const date = q.date ?? todayIn(ctx.timezone);
+  const periods = periodsEnding(date, q.grain, calendar, q.periods);
+  const scope = { segment: q.segment, tag: q.tag, channel: q.channel };
+  const computed = await kpis.compute({ db, ctx, calendar, grain: q.grain, periods, scope, asOfDay });
+  return {
+    asOf,
+    currency: ctx.currency,
+    calendar,
+    grain: q.grain,
+    periods,
+    kpis: computed.map(({ definition, values }) => ({ ...definition, values: values.map(roundValue), change: change(values, definition.unit) })),
+    focus: await focusProgress(db, kpis, ctx, asOfDay),
+  };
+}
+
+const roundValue = (v: KpiValue): KpiValue => (v.value === null ? v : { value: Math.round(v.value * 10000) / 10000, reason: null });
+
+/** The focus KPI measured over its whole period (to date), against its target. */
+async function focusProgress(db: Db, kpis: KpiRegistry, ctx: AnalyticsContext, asOfDay: string | null) {
+  const focus = ctx.focus;
+  if (!focus) return null;
+  const today = todayIn(ctx.timezone);
+  const period = { start: focus.start, end: focus.end, label: `${focus.start} – ${focus.end}` };
+  const computed = await kpis.compute({ db, ctx, calendar: ctx.calendar, grain: 'day', periods: [period], scope: {}, asOfDay, custom: true });
+  const current = computed.find((k) => k.definition.id === focus.kpi)?.values[0]?.value ?? null;
+  const total = dayNumber(focus.end) - dayNumber(focus.start) + 1;
+  const past = Math.min(Math.max(dayNumber(today) - dayNumber(focus.start) + 1, 0), total);
+  return {
+    ...focus,
+    current: current === null ? null : round(current),
+    progress: current === null || focus.target === 0 ? null : round((current / focus.target) * 100),
+    elapsed: round((past / total) * 100),
+  };
+}
