@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { refresh as refreshAnalytics } from '../analytics/testing.ts';
 import { apiClient, createTestApp } from '../testing/harness.ts';
 import { loginSession, type HttpClient } from '../testing/session.ts';
 
@@ -66,6 +67,16 @@ await track(a.writeKey, [
   { type: 'page', anonymousId: 'A-only-visitor', name: 'A-only Landing', properties: { url: 'https://a.example/A-only' } },
 ]);
 await track(b.writeKey, [{ type: 'track', userId: 'b-ext-1', event: 'B Signup', properties: { plan: 'basic' } }]);
+// A's orders (two customers bought the A-only product together) and analytics computed on them.
+const aOrder = (id: string, userId: string, timestamp: string) => ({
+  type: 'track', userId, event: 'Order Completed', timestamp,
+  properties: { order_id: id, total: 50, currency: 'USD', products: [{ product_id: 'a-only-product', price: 30 }, { product_id: 'a-only-addon', price: 20 }] },
+});
+await track(a.writeKey, [aOrder('a-o-1', 'a-ext-1', '2026-01-10T10:00:00Z'), aOrder('a-o-2', 'a-ext-1', '2026-03-10T10:00:00Z'), aOrder('a-o-3', 'a-ext-2', '2026-02-10T10:00:00Z')]);
+await ok(a.api.patch('/api/v1/analytics/settings', { activeDays: 45, focus: { kpi: 'revenue', target: 1000 } }));
+await refreshAnalytics(t.db, a.id);
+assert.equal((await ok(a.api.get('/api/v1/analytics/rfm'))).customers, 2);
+assert.equal((await ok(a.api.get('/api/v1/analytics/rules'))).data.length, 2);
 /** The schema recorder writes a few seconds after ingest: wait until both workspaces have one. */
 async function schemaNames(client: HttpClient) {
   for (let i = 0; ; i++) {
@@ -125,6 +136,14 @@ async function aView() {
     eventSchemas: await get('/api/v1/event-schemas'),
     audit: await get('/api/v1/audit-log?limit=200'),
     imports: await get('/api/v1/imports'),
+    analyticsSettings: await get('/api/v1/analytics/settings'),
+    analyticsAsOf: (await get('/api/v1/analytics/status')).asOf,
+    kpis: await get('/api/v1/analytics/kpis?date=2026-03-15&periods=3'),
+    cohorts: await get('/api/v1/analytics/cohorts'),
+    rfm: await get('/api/v1/analytics/rfm'),
+    scored: await get('/api/v1/analytics/customers'),
+    rules: await get('/api/v1/analytics/rules'),
+    c1Analytics: await get(`/api/v1/customers/${c1.id}/analytics`),
   };
 }
 
@@ -413,6 +432,80 @@ const cases: IsolationCase[] = [
       assert.ok(!preview.fields.includes('attribute:a_loyalty_tier'), preview.fields.join());
     },
   },
+  {
+    route: 'GET /api/v1/analytics/settings',
+    expect: "B's own defaults, not A's active window or focus",
+    run: async (as) => {
+      const settings = await listed(as.get('/api/v1/analytics/settings'));
+      assert.notEqual(settings.activeDays, 45);
+      assert.equal(settings.focus, null);
+    },
+  },
+  {
+    route: 'PATCH /api/v1/analytics/settings',
+    expect: "changes B's settings only",
+    run: async (as) => assert.equal((await listed(as.patch('/api/v1/analytics/settings', { activeDays: 120 }))).activeDays, 120),
+  },
+  {
+    route: 'GET /api/v1/analytics/status',
+    expect: "B's status counts none of A's orders",
+    run: async (as) => assert.deepEqual([(await listed(as.get('/api/v1/analytics/status'))).orders], [0]),
+  },
+  {
+    route: 'POST /api/v1/analytics/refresh',
+    expect: "queues B's refresh; A's figures keep their time",
+    run: async (as) => {
+      const r = await as.post('/api/v1/analytics/refresh');
+      assert.equal(r.statusCode, 202, r.body);
+      noLeak(r);
+    },
+  },
+  {
+    route: 'GET /api/v1/analytics/kpis',
+    expect: "no figure of B's counts A's orders or customers",
+    run: async (as) => {
+      const report = await listed(as.get('/api/v1/analytics/kpis?date=2026-03-15&periods=3&grain=month'));
+      for (const k of report.kpis) for (const v of k.values) assert.ok(!v.value, `${k.id}: ${v.value}`);
+      assert.equal(report.focus, null);
+    },
+  },
+  {
+    route: 'GET /api/v1/analytics/cohorts',
+    expect: 'no cohorts',
+    run: async (as) => assert.deepEqual((await listed(as.get('/api/v1/analytics/cohorts'))).cohorts, []),
+  },
+  {
+    route: 'GET /api/v1/analytics/rfm',
+    expect: 'no scored customers',
+    run: async (as) => assert.equal((await listed(as.get('/api/v1/analytics/rfm'))).customers, 0),
+  },
+  {
+    route: 'GET /api/v1/analytics/customers',
+    expect: "none of A's scored customers, in any segment",
+    run: async (as) => {
+      assert.deepEqual((await listed(as.get('/api/v1/analytics/customers'))).data, []);
+      assert.deepEqual((await listed(as.get('/api/v1/analytics/customers?segment=champions&sort=clv'))).data, []);
+    },
+  },
+  {
+    route: 'GET /api/v1/analytics/models',
+    expect: "no model fitted on A's orders",
+    run: async (as) => assert.equal((await listed(as.get('/api/v1/analytics/models'))).transactions, null),
+  },
+  {
+    route: 'GET /api/v1/analytics/compare',
+    expect: 'empty groups',
+    run: async (as) => {
+      const report = await listed(as.get('/api/v1/analytics/compare'));
+      assert.deepEqual([report.groupA.customers, report.groupB.customers, report.features], [0, 0, []]);
+    },
+  },
+  {
+    route: 'GET /api/v1/analytics/rules',
+    expect: "none of A's product pairs",
+    run: async (as) => assert.deepEqual((await listed(as.get('/api/v1/analytics/rules'))).data, []),
+  },
+  { route: 'GET /api/v1/customers/{id}/analytics', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/analytics`)) },
   { route: 'GET /api/v1/imports/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/imports/${aImport.id}`)) },
   { route: 'GET /api/v1/imports/{id}/errors', expect: '404', run: async (as) => notFound(as.get(`/api/v1/imports/${aImport.id}/errors`)) },
 ];
