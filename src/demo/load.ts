@@ -10,7 +10,7 @@ import type { TrackedMessage } from '../tracking/messages.ts';
 import { upsertProduct } from '../tracking/products.ts';
 import { createWorkspace } from '../workspaces/team.ts';
 import { demoCatalog, pickProduct, type DemoProduct } from './catalog.ts';
-import { parseCdnow, type Transaction } from './cdnow.ts';
+import { parseCdnow, shiftToRecent, type Transaction } from './cdnow.ts';
 import { generatePerson, personAttributes, prng, type Rng } from './people.ts';
 
 export const DEMO_LOGIN = { email: 'demo@vafa.local', password: 'vafa-demo-1234' };
@@ -120,7 +120,7 @@ export async function loadDemo(
 ): Promise<DemoResult> {
   const { db } = services;
   const file = opts.forceGenerated ? undefined : cdnowPath(opts.referenceDataDir);
-  const txs = file ? parseCdnow(file) : generateTransactions(opts.generatedCustomers ?? 2000, new Date());
+  const txs = file ? shiftToRecent(parseCdnow(file), new Date()) : generateTransactions(opts.generatedCustomers ?? 2000, new Date());
   const source = file ? 'cdnow' : 'generated';
   const prefix = file ? 'cdnow-' : 'demo-';
 

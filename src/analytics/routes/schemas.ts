@@ -212,11 +212,11 @@ export const modelsReportSchema = z
         boundary: z.array(z.string()),
         customers: z.number(),
         unit: z.literal('day'),
-        calibrationEnd: day,
+        calibrationEnd: day.nullable().describe('null when the history is too short for a holdout check'),
         holdoutDays: z.number(),
         tracking: z.array(z.object({ week: z.number(), start: day, actual: z.number(), expected: z.number() })),
         holdoutByFrequency: z.array(z.object({ frequency: z.string(), customers: z.number(), actual: z.number(), expected: z.number() })),
-        accuracy: z.object({ mae: z.number(), rmse: z.number(), aggregateErrorPercent: z.number(), correlation: z.number().nullable() }),
+        accuracy: z.object({ mae: z.number(), rmse: z.number(), aggregateErrorPercent: z.number(), correlation: z.number().nullable() }).nullable(),
       })
       .nullable(),
     spend: z
