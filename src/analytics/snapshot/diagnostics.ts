@@ -79,12 +79,18 @@ export async function modelDiagnostics(tx: Db, ctx: AnalyticsContext, asOfDay: s
   const weeks = Math.ceil((today - origin + 1) / 7);
   const birth = new Float64Array(births.rows.reduce((s, r) => s + r.n, 0));
   let k = 0;
-  for (const r of births.rows) birth.fill(r.b, k, (k += r.n));
+  for (const r of births.rows) {
+    birth.fill(r.b, k, k + r.n);
+    k += r.n;
+  }
   const perWeek = new Float64Array(weeks);
   for (const r of weekly.rows) if (r.w < weeks) perWeek[r.w] = r.n;
   let cumulative = 0;
   const ends = Array.from({ length: weeks }, (_, w) => 7 * (w + 1));
-  const actualCumulative = Array.from(perWeek, (n) => (cumulative += n));
+  const actualCumulative = Array.from(perWeek, (n) => {
+    cumulative += n;
+    return cumulative;
+  });
   const curve = trackingCurve(model, birth, ends, actualCumulative);
 
   return {
