@@ -80,6 +80,11 @@ export interface AnalyticsTables {
     result: JSONColumnType<Record<string, unknown>, string, string>;
     fitted_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
+  analytics_churn_scores: {
+    workspace_id: string;
+    customer_id: string;
+    probability: number;
+  };
   analytics_product_pairs: {
     workspace_id: string;
     product_a: string;

@@ -103,3 +103,13 @@ create index analytics_product_pairs_lift on analytics_product_pairs (workspace_
 
 -- The period scans of live KPIs (segment, tag or channel scope) read only this index.
 create index orders_analytics on orders (workspace_id, placed_at) include (customer_id, total_minor, refunded_minor, status, currency);
+
+-- Subscription churn model scores (contractual businesses): P(churn) of every labelled-or-not
+-- customer, customers without orders included.
+create table analytics_churn_scores (
+  workspace_id uuid not null references workspaces on delete cascade,
+  customer_id uuid not null references customers on delete cascade,
+  probability double precision not null,
+  primary key (workspace_id, customer_id)
+);
+create index analytics_churn_scores_top on analytics_churn_scores (workspace_id, probability desc);

@@ -161,7 +161,13 @@ export function analyticsRoutes(app: App, deps: { db: Db; kpis: KpiRegistry; kic
       if (!exists) throw notFound('Customer');
       const { asOf } = await snapshotDay(db, ctx);
       const scored = await scoredCustomers(db, ctx, { customerId, sort: 'revenue', limit: 1 });
-      return { asOf, scores: scored.data[0] ?? null, recommendations: await recommendationsFor(db, ctx.workspaceId, customerId, 10) };
+      const churn = await db.selectFrom('analytics_churn_scores').select('probability').where('workspace_id', '=', ctx.workspaceId).where('customer_id', '=', customerId).executeTakeFirst();
+      return {
+        asOf,
+        scores: scored.data[0] ?? null,
+        churnProbability: churn ? Math.round(churn.probability * 10000) / 10000 : null,
+        recommendations: await recommendationsFor(db, ctx.workspaceId, customerId, 10),
+      };
     },
   );
 }

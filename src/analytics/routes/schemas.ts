@@ -279,6 +279,7 @@ export const customerAnalyticsSchema = z
   .object({
     asOf: z.string().nullable(),
     scores: scoredCustomerSchema.nullable().describe('null while the customer has no counted order'),
+    churnProbability: z.number().nullable().describe('P(churn) from the subscription churn model, when the workspace has one'),
     recommendations: z.array(recommendationSchema),
   })
   .meta({ id: 'CustomerAnalytics' });

@@ -3,6 +3,7 @@ import type { Db } from '../../database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { todayIn } from '../periods.ts';
 import { loadAnalyticsContext } from '../settings.ts';
+import { fitChurnModel } from './churn.ts';
 import { buildCohorts } from './cohorts.ts';
 import { buildCustomerDays, buildCustomerFacts, buildDaily } from './facts.ts';
 import { buildProductPairs } from './pairs.ts';
@@ -17,6 +18,7 @@ export interface RefreshStats {
   excludedOrders: number;
   pairs: number;
   model: string | null;
+  churnModel: string | null;
   timings: Record<string, number>;
 }
 
@@ -53,7 +55,8 @@ export async function refreshWorkspace(db: Db, workspaceId: string, log: Logger)
       await step('cohorts', () => buildCohorts(tx, workspaceId));
       const model = await step('models', () => scoreCustomers(tx, ctx, asOfDay, log));
       const pairs = await step('pairs', () => buildProductPairs(tx, workspaceId));
-      const stats: RefreshStats = { customers, ...counts, pairs, model, timings };
+      const churnModel = await step('churn', () => fitChurnModel(tx, ctx));
+      const stats: RefreshStats = { customers, ...counts, pairs, model, churnModel, timings };
       await tx
         .updateTable('analytics_runs')
         .set({ as_of: asOf, finished_at: new Date(), error: null, orders_watermark: watermark, stats: JSON.stringify(stats) })
