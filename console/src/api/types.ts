@@ -29,7 +29,9 @@ export type Permission =
   | 'team:manage'
   | 'keys:manage'
   | 'audit:read'
-  | 'workspace:manage';
+  | 'workspace:manage'
+  | 'analytics:read'
+  | 'analytics:manage';
 
 export const CONSENT_CHANNELS = ['email', 'sms', 'whatsapp', 'telegram', 'bale', 'eitaa', 'rubika', 'push', 'voice'] as const;
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];

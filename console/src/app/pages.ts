@@ -1,4 +1,4 @@
-import { type Icon, IconBroadcast, IconChecklist, IconFileImport, IconSettings, IconUsers } from '@tabler/icons-react';
+import { type Icon, IconBroadcast, IconChartBar, IconChecklist, IconFileImport, IconSettings, IconUsers } from '@tabler/icons-react';
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { en } from '../i18n/en';
 
@@ -46,6 +46,16 @@ export const PAGES: readonly PageEntry[] = [
     routes: [
       { path: '/events', component: page(() => import('../events/LiveEventsPage'), (m) => m.LiveEventsPage) },
       { path: '/events/:tab', component: page(() => import('../events/LiveEventsPage'), (m) => m.LiveEventsPage) },
+    ],
+  },
+  {
+    id: 'analytics',
+    path: '/analytics',
+    labelKey: 'nav.analytics',
+    icon: IconChartBar,
+    routes: [
+      { path: '/analytics', component: page(() => import('../analytics/AnalyticsPage'), (m) => m.AnalyticsPage) },
+      { path: '/analytics/:tab', component: page(() => import('../analytics/AnalyticsPage'), (m) => m.AnalyticsPage) },
     ],
   },
   {

@@ -2,6 +2,7 @@ import { Alert, Anchor, Grid, Group, Stack, Text, useDirection } from '@mantine/
 import { IconArrowLeft, IconArrowRight, IconEraser, IconGitMerge, IconUserOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { CustomerAnalyticsCard } from '../analytics/CustomerAnalyticsCard';
 import { isApiError } from '../api/client';
 import { useFormat } from '../i18n/format';
 import { EmptyState, Loading, QueryError } from '../shared/states';
@@ -78,6 +79,7 @@ export function CustomerProfilePage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
+            {!customer.erasedAt && <CustomerAnalyticsCard customerId={customer.id} />}
             <AttributesCard customer={customer} />
             <TagsCard customer={customer} readOnly={readOnly} />
             <ConsentsCard customer={customer} readOnly={readOnly} />

@@ -1,3 +1,4 @@
+import { analyticsAr } from '../analytics/i18n/ar';
 import { importsAr } from '../imports/i18n';
 import type { Messages } from './en';
 
@@ -10,8 +11,10 @@ export const ar: Messages = {
     tasks: 'المهام',
     imports: 'استيراد',
     settings: 'الإعدادات',
+    analytics: 'التحليلات',
   },
   imports: importsAr,
+  analytics: analyticsAr,
   layout: {
     toggleNav: 'إظهار القائمة أو إخفاؤها',
     language: 'اللغة',

@@ -1,3 +1,4 @@
+import { analyticsEn } from '../analytics/i18n/en';
 import { importsEn } from '../imports/i18n';
 
 /**
@@ -12,8 +13,10 @@ export const en = {
     tasks: 'Tasks',
     imports: 'Import',
     settings: 'Settings',
+    analytics: 'Analytics',
   },
   imports: importsEn,
+  analytics: analyticsEn,
   layout: {
     toggleNav: 'Toggle navigation',
     language: 'Language',

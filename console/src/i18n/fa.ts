@@ -1,3 +1,4 @@
+import { analyticsFa } from '../analytics/i18n/fa';
 import { importsFa } from '../imports/i18n';
 import type { Messages } from './en';
 
@@ -10,8 +11,10 @@ export const fa: Messages = {
     tasks: 'کارها',
     imports: 'ورود اطلاعات',
     settings: 'تنظیمات',
+    analytics: 'تحلیل‌ها',
   },
   imports: importsFa,
+  analytics: analyticsFa,
   layout: {
     toggleNav: 'باز و بسته کردن منو',
     language: 'زبان',
