@@ -11,7 +11,7 @@
  * Σ_{i<x} ln(r+i)), and their derivatives running sums of reciprocals.
  */
 import { err, ok } from '../../platform/result.ts';
-import { distinctValues, invalidRfData, type RfData } from './data.ts';
+import { distinctValues, meanObservationLength, unfittableTransactionData, type RfData } from './data.ts';
 import type { BgNbdParams } from './bgnbd.ts';
 import { maximizeInLogSpace, type FitOptions, type FitResult } from './mle.ts';
 import { digamma, logGamma } from './special.ts';
@@ -220,7 +220,7 @@ export class BgNbdLikelihood {
       const z = logA - logBX1[jx]! + rx * gap;
       const e = Math.exp(-Math.abs(z));
       const sigma = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      ll += w * ((z > 0 ? z : 0) + Math.log1p(e));
+      ll += w * (Math.max(z, 0) + Math.log1p(e));
       const ws = w * sigma;
       sumSigma += ws;
       dr += ws * gap;
@@ -239,37 +239,6 @@ export class BgNbdLikelihood {
   }
 }
 
-/** Weighted mean of T: the internal time unit, so that parameter bounds are wide in any unit. */
-function meanT(data: RfData): number {
-  let sw = 0;
-  let st = 0;
-  for (let i = 0; i < data.T.length; i++) {
-    const w = data.weight ? data.weight[i]! : 1;
-    sw += w;
-    st += w * data.T[i]!;
-  }
-  return sw > 0 ? st / sw : 0;
-}
-
-/** Why a transaction model cannot be fitted to these data, or null. */
-export function unfittableTransactionData(data: RfData): string | null {
-  const invalid = invalidRfData(data);
-  if (invalid) return invalid;
-  let customers = 0;
-  let repeats = 0;
-  let time = 0;
-  for (let i = 0; i < data.x.length; i++) {
-    const w = data.weight ? data.weight[i]! : 1;
-    customers += w;
-    repeats += w * data.x[i]!;
-    time += w * data.T[i]!;
-  }
-  if (customers <= 0) return 'no customers to fit';
-  if (repeats <= 0) return 'no repeat transactions: every customer bought once, so purchase and dropout rates cannot be estimated';
-  if (time <= 0) return 'no observation time: every customer has T = 0';
-  return null;
-}
-
 /**
  * Fits BG/NBD by maximum likelihood (BFGS on log-parameters with the analytic gradient).
  * Pass `compressRf(data)` for large inputs; the result is the same.
@@ -281,7 +250,7 @@ export function unfittableTransactionData(data: RfData): string | null {
 export function fitBgNbd(data: RfData, options: FitOptions = {}): FitResult<BgNbdParams> {
   const reason = unfittableTransactionData(data);
   if (reason) return err(reason);
-  const timeScale = meanT(data);
+  const timeScale = meanObservationLength(data);
   const likelihood = new BgNbdLikelihood(data, timeScale);
   const W = likelihood.totalWeight;
   const solution = maximizeInLogSpace({

@@ -69,6 +69,37 @@ export function invalidRfData(data: RfData): string | null {
   return null;
 }
 
+/** Weighted mean of T: the fits' internal time unit, so that parameter bounds are wide in any unit. */
+export function meanObservationLength(data: RfData): number {
+  let sw = 0;
+  let st = 0;
+  for (let i = 0; i < data.T.length; i++) {
+    const w = data.weight ? data.weight[i]! : 1;
+    sw += w;
+    st += w * data.T[i]!;
+  }
+  return sw > 0 ? st / sw : 0;
+}
+
+/** Why a transaction model cannot be fitted to these data, or null. */
+export function unfittableTransactionData(data: RfData): string | null {
+  const invalid = invalidRfData(data);
+  if (invalid) return invalid;
+  let customers = 0;
+  let repeats = 0;
+  let time = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const w = data.weight ? data.weight[i]! : 1;
+    customers += w;
+    repeats += w * data.x[i]!;
+    time += w * data.T[i]!;
+  }
+  if (customers <= 0) return 'no customers to fit';
+  if (repeats <= 0) return 'no repeat transactions: every customer bought once, so purchase and dropout rates cannot be estimated';
+  if (time <= 0) return 'no observation time: every customer has T = 0';
+  return null;
+}
+
 /** Rows grouped by equal values across some columns: group ids per row and one row per group. */
 export interface RowGroups {
   groupOfRow: Uint32Array;

@@ -5,29 +5,35 @@
  * gradient is by central differences (the analytic one through 2F1 is not worth the code).
  */
 import { err, ok } from '../../platform/result.ts';
-import { groupRows, type RfData } from './data.ts';
-import { unfittableTransactionData } from './bgnbd-fit.ts';
+import { distinctValues, groupRows, meanObservationLength, unfittableTransactionData, type RfData } from './data.ts';
 import { maximizeInLogSpace, type FitOptions, type FitResult } from './mle.ts';
-import { logHypergeometricTerm, paretoNbdLogLikelihoodFromTerms, type ParetoNbdParams } from './pareto-nbd.ts';
+import { logHypergeometricTerm, type ParetoNbdParams } from './pareto-nbd.ts';
+import { logAddExp, logRisingFactorial, logSubExp } from './special.ts';
 
-/** The Pareto/NBD likelihood of an RfData with time divided by `timeScale`. */
+/**
+ * The Pareto/NBD likelihood of an RfData with time divided by `timeScale`, organised so each
+ * evaluation does the expensive work once per distinct value:
+ *   per distinct x:       ln Γ(r+x)/Γ(r) (plus r ln α + s ln β for everyone)
+ *   per distinct (x, T):  "alive at T" term and the hypergeometric term at T
+ *   per distinct (x, t_x): the hypergeometric term at t_x
+ *   per row:              ln[alive + s/(r+s+x) · (term(t_x) − term(T))], with log-add/sub-exp.
+ */
 class ParetoNbdLikelihood {
   readonly totalWeight: number;
   readonly repeatTransactions: number;
   private readonly weight: Float64Array;
   private readonly x: Float64Array;
-  private readonly tx: Float64Array;
-  private readonly T: Float64Array;
-  private readonly pairAtTx: Pair;
-  private readonly pairAtT: Pair;
+  private readonly xs: { values: Float64Array; indexOfRow: Uint32Array; weight: Float64Array };
+  private readonly atTx: Pairs;
+  private readonly atT: Pairs;
 
   constructor(data: RfData, timeScale: number) {
     const rows: number[] = [];
     for (let i = 0; i < data.x.length; i++) if ((data.weight ? data.weight[i]! : 1) > 0) rows.push(i);
     this.weight = Float64Array.from(rows, (i) => (data.weight ? data.weight[i]! : 1));
     this.x = Float64Array.from(rows, (i) => data.x[i]!);
-    this.tx = Float64Array.from(rows, (i) => data.tx[i]! / timeScale);
-    this.T = Float64Array.from(rows, (i) => data.T[i]! / timeScale);
+    const tx = Float64Array.from(rows, (i) => data.tx[i]! / timeScale);
+    const T = Float64Array.from(rows, (i) => data.T[i]! / timeScale);
     let total = 0;
     let repeats = 0;
     for (let k = 0; k < rows.length; k++) {
@@ -36,55 +42,58 @@ class ParetoNbdLikelihood {
     }
     this.totalWeight = total;
     this.repeatTransactions = repeats;
-    this.pairAtTx = pairs(this.x, this.tx);
-    this.pairAtT = pairs(this.x, this.T);
+    const xs = distinctValues(this.x);
+    const weightOfX = new Float64Array(xs.values.length);
+    for (let k = 0; k < rows.length; k++) weightOfX[xs.indexOfRow[k]!] = weightOfX[xs.indexOfRow[k]!]! + this.weight[k]!;
+    this.xs = { ...xs, weight: weightOfX };
+    this.atTx = pairs(this.x, tx);
+    this.atT = pairs(this.x, T);
   }
 
   evaluate(params: ParetoNbdParams): number {
     const { r, alpha, s, beta } = params;
     if (!(r > 0 && alpha > 0 && s > 0 && beta > 0)) return Number.NaN;
-    const atTx = this.pairAtTx.terms(params);
-    const atT = this.pairAtT.terms(params);
-    let ll = 0;
+    let ll = this.totalWeight * (r * Math.log(alpha) + s * Math.log(beta));
+    for (let j = 0; j < this.xs.values.length; j++) ll += this.xs.weight[j]! * logRisingFactorial(r, this.xs.values[j]!);
+
+    const termTx = this.atTx.terms;
+    const termT = this.atT.terms;
+    const aliveT = this.atT.alive;
+    for (let g = 0; g < termTx.length; g++) termTx[g] = logHypergeometricTerm(params, this.atTx.x[g]!, this.atTx.t[g]!);
+    for (let g = 0; g < termT.length; g++) {
+      const x = this.atT.x[g]!;
+      const T = this.atT.t[g]!;
+      termT[g] = logHypergeometricTerm(params, x, T);
+      aliveT[g] = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+    }
+    const logS = Math.log(s);
     for (let k = 0; k < this.weight.length; k++) {
-      const customer = { x: this.x[k]!, tx: this.tx[k]!, T: this.T[k]! };
-      const termTx = atTx[this.pairAtTx.ofRow[k]!]!;
-      const termT = atT[this.pairAtT.ofRow[k]!]!;
-      ll += this.weight[k]! * paretoNbdLogLikelihoodFromTerms(params, customer, termTx, termT);
+      const gT = this.atT.ofRow[k]!;
+      const died = logS - Math.log(r + s + this.x[k]!) + logSubExp(termTx[this.atTx.ofRow[k]!]!, termT[gT]!);
+      ll += this.weight[k]! * logAddExp(aliveT[gT]!, died);
     }
     return ll;
   }
 }
 
-interface Pair {
+/** Distinct (x, t) pairs with scratch space for per-evaluation terms. */
+interface Pairs {
   ofRow: Uint32Array;
-  terms: (params: ParetoNbdParams) => Float64Array;
+  x: Float64Array;
+  t: Float64Array;
+  terms: Float64Array;
+  alive: Float64Array;
 }
 
-/** Distinct (x, t) pairs and a way to evaluate the hypergeometric term once for each. */
-function pairs(x: Float64Array, t: Float64Array): Pair {
+function pairs(x: Float64Array, t: Float64Array): Pairs {
   const grouped = groupRows([x, t], x.length);
-  const px = Float64Array.from(grouped.firstRowOfGroup, (i) => x[i]!);
-  const pt = Float64Array.from(grouped.firstRowOfGroup, (i) => t[i]!);
-  const out = new Float64Array(grouped.groups);
   return {
     ofRow: grouped.groupOfRow,
-    terms: (params) => {
-      for (let g = 0; g < out.length; g++) out[g] = logHypergeometricTerm(params, px[g]!, pt[g]!);
-      return out;
-    },
+    x: Float64Array.from(grouped.firstRowOfGroup, (i) => x[i]!),
+    t: Float64Array.from(grouped.firstRowOfGroup, (i) => t[i]!),
+    terms: new Float64Array(grouped.groups),
+    alive: new Float64Array(grouped.groups),
   };
-}
-
-function meanT(data: RfData): number {
-  let sw = 0;
-  let st = 0;
-  for (let i = 0; i < data.T.length; i++) {
-    const w = data.weight ? data.weight[i]! : 1;
-    sw += w;
-    st += w * data.T[i]!;
-  }
-  return st / sw;
 }
 
 /**
@@ -98,7 +107,7 @@ function meanT(data: RfData): number {
 export function fitParetoNbd(data: RfData, options: FitOptions = {}): FitResult<ParetoNbdParams> {
   const reason = unfittableTransactionData(data);
   if (reason) return err(reason);
-  const timeScale = meanT(data);
+  const timeScale = meanObservationLength(data);
   const likelihood = new ParetoNbdLikelihood(data, timeScale);
   const W = likelihood.totalWeight;
   const solution = maximizeInLogSpace({

@@ -40,11 +40,11 @@ export function logHypergeometricTerm(params: ParetoNbdParams, x: number, t: num
  * The two parts of the individual likelihood (without the common factor Γ(r+x)α^rβ^s/Γ(r)):
  * alive through T, ln[(α+T)^−(r+x) (β+T)^−s], and died in (t_x, T], ln[s/(r+s+x) · A0].
  */
-function likelihoodParts(params: ParetoNbdParams, customer: RfCustomer, termAtTx?: number, termAtT?: number) {
+function likelihoodParts(params: ParetoNbdParams, customer: RfCustomer) {
   const { r, alpha, s, beta } = params;
   const { x, tx, T } = customer;
   const aliveAtT = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-  const a0 = logSubExp(termAtTx ?? logHypergeometricTerm(params, x, tx), termAtT ?? logHypergeometricTerm(params, x, T));
+  const a0 = logSubExp(logHypergeometricTerm(params, x, tx), logHypergeometricTerm(params, x, T));
   const diedBefore = Math.log(s) - Math.log(r + s + x) + a0;
   return { aliveAtT, diedBefore };
 }
@@ -68,13 +68,6 @@ export function paretoNbdTotalLogLikelihood(params: ParetoNbdParams, data: RfDat
     sum += w * paretoNbdLogLikelihood(params, { x: data.x[i]!, tx: data.tx[i]!, T: data.T[i]! });
   }
   return sum;
-}
-
-/** Log-likelihood when the hypergeometric terms at t_x and T are already known (used by the fit). */
-export function paretoNbdLogLikelihoodFromTerms(params: ParetoNbdParams, customer: RfCustomer, termAtTx: number, termAtT: number): number {
-  const { r, alpha, s, beta } = params;
-  const { aliveAtT, diedBefore } = likelihoodParts(params, customer, termAtTx, termAtT);
-  return logRisingFactorial(r, customer.x) + r * Math.log(alpha) + s * Math.log(beta) + logAddExp(aliveAtT, diedBefore);
 }
 
 /**

@@ -23,7 +23,9 @@ export function readCsvColumns(relative: string): Record<string, string[]> {
   const columns: Record<string, string[]> = Object.fromEntries(header.map((h) => [h, [] as string[]]));
   for (const line of lines.slice(1)) {
     const cells = line.split(',');
-    header.forEach((h, i) => columns[h]!.push((cells[i] ?? '').trim()));
+    header.forEach((h, i) => {
+      columns[h]!.push((cells[i] ?? '').trim());
+    });
   }
   return columns;
 }

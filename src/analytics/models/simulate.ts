@@ -3,6 +3,7 @@
  * parameter-recovery tests and benchmarks. Times are continuous; round them yourself to mimic
  * day-resolution data.
  */
+import type { BgBbParams } from './bgbb.ts';
 import type { BgNbdParams } from './bgnbd.ts';
 import type { RfData } from './data.ts';
 import type { GammaGammaParams, SpendData } from './gamma-gamma.ts';
@@ -96,4 +97,47 @@ export function simulateGammaGamma(params: GammaGammaParams, x: Float64Array, se
     mbar[i] = xi > 0 ? random.gamma(params.p * xi, nu) / xi : 0;
   }
   return { x: Float64Array.from(x), mbar };
+}
+
+export interface BgBbSimulation {
+  /** calibration summary over opportunities 1..n */
+  x: Float64Array;
+  tx: Float64Array;
+  n: Float64Array;
+  /** transactions in the following `holdout` opportunities */
+  holdoutTransactions: Float64Array;
+  /** whether the customer is still alive at opportunity n+1 */
+  aliveAfter: Uint8Array;
+}
+
+/**
+ * BG/BB (FHS 2010 §2): p ~ Beta(α, β), θ ~ Beta(γ, δ); at each opportunity an alive customer
+ * first dies with probability θ, then, if still alive, transacts with probability p.
+ */
+export function simulateBgBb(params: BgBbParams, options: { customers: number; n: number; holdout: number; seed: number }): BgBbSimulation {
+  const random = Random.seeded(options.seed);
+  const { customers, n, holdout } = options;
+  const x = new Float64Array(customers);
+  const tx = new Float64Array(customers);
+  const holdoutTransactions = new Float64Array(customers);
+  const aliveAfter = new Uint8Array(customers);
+  for (let i = 0; i < customers; i++) {
+    const p = random.beta(params.alpha, params.beta);
+    const theta = random.beta(params.gamma, params.delta);
+    let alive = true;
+    for (let t = 1; t <= n + holdout; t++) {
+      if (alive && random.uniform() < theta) alive = false;
+      if (t === n + 1) aliveAfter[i] = alive ? 1 : 0;
+      if (!alive) break;
+      if (random.uniform() < p) {
+        if (t <= n) {
+          x[i] = x[i]! + 1;
+          tx[i] = t;
+        } else {
+          holdoutTransactions[i] = holdoutTransactions[i]! + 1;
+        }
+      }
+    }
+  }
+  return { x, tx, n: new Float64Array(customers).fill(n), holdoutTransactions, aliveAfter };
 }

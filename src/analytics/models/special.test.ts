@@ -11,7 +11,7 @@ describe('special functions', () => {
     assert.ok(Math.abs(logGamma(1)) < 1e-14 && Math.abs(logGamma(2)) < 1e-14, 'lnΓ(1) = lnΓ(2) = 0');
     close(logGamma(10), Math.log(362880), 1e-14, 'lnΓ(10) = ln 9!');
     close(logGamma(0.001), 6.907178885383853, 1e-13, 'lnΓ(0.001)');
-    close(logGamma(1e6), 12815504.569147612, 1e-14, 'lnΓ(1e6)');
+    close(logGamma(1e6), 12815504.569147613, 1e-14, 'lnΓ(1e6)');
     close(logGamma(-0.5), Math.log(2 * Math.sqrt(Math.PI)), 1e-13, 'ln|Γ(−1/2)|');
   });
 
