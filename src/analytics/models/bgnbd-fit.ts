@@ -37,6 +37,8 @@ export class BgNbdLikelihood {
   private readonly rowXIndex: Uint32Array;
   private readonly rowTIndex: Uint32Array;
   private readonly rowTxIndex: Uint32Array;
+  /** rows [0, unitRows) have weight 1 */
+  private unitRows = 0;
 
   constructor(data: RfData, timeScale: number) {
     const n = data.x.length;
@@ -77,16 +79,20 @@ export class BgNbdLikelihood {
     this.rowXIndex = new Uint32Array(positive);
     this.rowTIndex = new Uint32Array(positive);
     this.rowTxIndex = new Uint32Array(positive);
+    // Rows of weight 1 first: their log1p terms are summed as the log of a product (below).
     let k = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = w(i);
-      if (!(data.x[i]! > 0 && wi > 0)) continue;
-      this.rowWeight[k] = wi;
-      this.rowX[k] = data.x[i]!;
-      this.rowXIndex[k] = xs.indexOfRow[i]!;
-      this.rowTIndex[k] = Ts.indexOfRow[i]!;
-      this.rowTxIndex[k] = txs.indexOfRow[i]!;
-      k++;
+    for (const unit of [true, false]) {
+      for (let i = 0; i < n; i++) {
+        const wi = w(i);
+        if (!(data.x[i]! > 0 && wi > 0) || (wi === 1) !== unit) continue;
+        this.rowWeight[k] = wi;
+        this.rowX[k] = data.x[i]!;
+        this.rowXIndex[k] = xs.indexOfRow[i]!;
+        this.rowTIndex[k] = Ts.indexOfRow[i]!;
+        this.rowTxIndex[k] = txs.indexOfRow[i]!;
+        k++;
+      }
+      if (unit) this.unitRows = k;
     }
   }
 
@@ -201,15 +207,20 @@ export class BgNbdLikelihood {
       invATx[t] = 1 / (alpha + txs[t]!);
     }
 
-    // Per row with x > 0: softplus of the log-odds that the customer dropped out after t_x.
+    // Per row with x > 0: softplus of the log-odds that the customer dropped out after t_x,
+    // softplus(z) = max(z, 0) + ln(1 + e^−|z|). For weight-1 rows the ln(1 + e^−|z|) terms are
+    // multiplied up and logged once per 512 rows (each factor is in (1, 2], so no overflow; the
+    // rounding error stays below 1e-13 a block): one transcendental fewer per row.
     const logA = Math.log(a);
     let sumSigma = 0;
     const rows = this.rowWeight.length;
+    const unitRows = this.unitRows;
     const rowWeight = this.rowWeight;
     const rowX = this.rowX;
     const rowXIndex = this.rowXIndex;
     const rowTIndex = this.rowTIndex;
     const rowTxIndex = this.rowTxIndex;
+    let product = 1;
     for (let k = 0; k < rows; k++) {
       const w = rowWeight[k]!;
       const rx = r + rowX[k]!;
@@ -219,14 +230,25 @@ export class BgNbdLikelihood {
       const gap = logAT[iT]! - logATx[iTx]!;
       const z = logA - logBX1[jx]! + rx * gap;
       const e = Math.exp(-Math.abs(z));
-      const sigma = z >= 0 ? 1 / (1 + e) : e / (1 + e);
-      ll += w * (Math.max(z, 0) + Math.log1p(e));
+      const onePlus = 1 + e;
+      const sigma = z >= 0 ? 1 / onePlus : e / onePlus;
+      if (k < unitRows) {
+        ll += Math.max(z, 0);
+        product *= onePlus;
+        if ((k & 511) === 511) {
+          ll += Math.log(product);
+          product = 1;
+        }
+      } else {
+        ll += w * (Math.max(z, 0) + Math.log1p(e));
+      }
       const ws = w * sigma;
       sumSigma += ws;
       dr += ws * gap;
       dAlpha += ws * rx * (invAT[iT]! - invATx[iTx]!);
       db -= ws * invBX1[jx]!;
     }
+    ll += Math.log(product);
     da += sumSigma / a;
 
     if (gradient) {
@@ -239,21 +261,15 @@ export class BgNbdLikelihood {
   }
 }
 
-/**
- * Fits BG/NBD by maximum likelihood (BFGS on log-parameters with the analytic gradient).
- * Pass `compressRf(data)` for large inputs; the result is the same.
- *
- * @example
- * const fit = fitBgNbd(compressRf({ x, tx, T }));
- * if (fit.ok) console.log(fit.value.params, fit.value.boundary);
- */
-export function fitBgNbd(data: RfData, options: FitOptions = {}): FitResult<BgNbdParams> {
-  const reason = unfittableTransactionData(data);
-  if (reason) return err(reason);
-  const timeScale = meanObservationLength(data);
-  const likelihood = new BgNbdLikelihood(data, timeScale);
+/** Above this many rows a pilot fit on a subsample first finds the optimum's neighbourhood. */
+const PILOT_ABOVE_ROWS = 100_000;
+const PILOT_ROWS = 40_000;
+
+type Solution = NonNullable<ReturnType<typeof maximizeInLogSpace>>;
+
+function solve(likelihood: BgNbdLikelihood, maxIterations: number, warmStart?: Solution): Solution | null {
   const W = likelihood.totalWeight;
-  const solution = maximizeInLogSpace({
+  return maximizeInLogSpace({
     names: ['r', 'alpha', 'a', 'b'],
     starts: [
       [1, 1, 1, 1],
@@ -266,8 +282,44 @@ export function fitBgNbd(data: RfData, options: FitOptions = {}): FitResult<BgNb
       return ll / W;
     },
     analyticGradient: true,
-    maxIterations: options.maxIterations ?? 400,
+    maxIterations,
+    ...(warmStart ? { warmStart: { params: warmStart.params, inverseHessian: warmStart.inverseHessian } } : {}),
   });
+}
+
+/** Every k-th row (weights kept): the rows are in arbitrary order, so this is a fair subsample. */
+function everyKthRow(data: RfData, k: number): RfData {
+  const pick = <A extends Float64Array>(column: A) => column.filter((_, i) => i % k === 0);
+  const sample: RfData = { x: pick(data.x), tx: pick(data.tx), T: pick(data.T) };
+  if (data.weight) sample.weight = pick(data.weight);
+  return sample;
+}
+
+/**
+ * Fits BG/NBD by maximum likelihood (BFGS on log-parameters with the analytic gradient).
+ * Pass `compressRf(data)` for large inputs; the result is the same. On more than 100,000 rows a
+ * pilot fit on a 40,000-row subsample supplies the starting point and curvature, so the full
+ * data need only a few iterations (`iterations` counts those on the full data).
+ *
+ * @example
+ * const fit = fitBgNbd(compressRf({ x, tx, T }));
+ * if (fit.ok) console.log(fit.value.params, fit.value.boundary);
+ */
+export function fitBgNbd(data: RfData, options: FitOptions = {}): FitResult<BgNbdParams> {
+  const reason = unfittableTransactionData(data);
+  if (reason) return err(reason);
+  const maxIterations = options.maxIterations ?? 400;
+  const timeScale = meanObservationLength(data);
+  let pilot: Solution | null = null;
+  if (data.x.length > PILOT_ABOVE_ROWS) {
+    const sample = everyKthRow(data, Math.ceil(data.x.length / PILOT_ROWS));
+    if (!unfittableTransactionData(sample)) pilot = solve(new BgNbdLikelihood(sample, timeScale), maxIterations);
+    // A pilot on a boundary has degenerate curvature; start the full fit from scratch then.
+    if (pilot && (!pilot.converged || pilot.boundary.length > 0)) pilot = null;
+  }
+  const likelihood = new BgNbdLikelihood(data, timeScale);
+  const W = likelihood.totalWeight;
+  const solution = solve(likelihood, maxIterations, pilot ?? undefined);
   if (!solution) return err('BG/NBD likelihood is not finite anywhere the optimiser looked');
   const [r, alphaScaled, a, b] = solution.params as unknown as [number, number, number, number];
   // A density in time: changing the unit by c multiplies each customer's likelihood by c^−x.

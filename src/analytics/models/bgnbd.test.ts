@@ -21,6 +21,7 @@ import {
   type BgNbdParams,
 } from './bgnbd.ts';
 import { compressRf, type RfData } from './data.ts';
+import { simulateBgNbd } from './simulate.ts';
 import { holdoutByFrequency, trackingCurve } from './diagnostics.ts';
 import { numbers, readCsvColumns, skipUnlessPresent } from './reference-data.ts';
 
@@ -43,7 +44,7 @@ function loadCalHoldout() {
   return { data: { x: numbers(c.x), tx: numbers(c.t_x), T: numbers(c.T_cal) } as RfData, holdout: numbers(c.x_star) };
 }
 
-describe('BG/NBD on CDNOW', () => {
+describe('BG/NBD', () => {
   test('given the 6-decimal weekly summary, when BG/NBD is fitted, then parameters are within 1e-3 of BTYD and LL = −9582.429', { skip: skipUnlessPresent(CAL_HOLDOUT) }, () => {
     const fit = fitBgNbd(loadCalHoldout().data);
     assert.ok(fit.ok, fit.ok ? '' : fit.error);
@@ -151,5 +152,19 @@ describe('BG/NBD on CDNOW', () => {
       absoluteClose(b.expectedMean, expected[i]!, 5e-5, `expected, x=${b.label}`);
       absoluteClose(b.actualMean, actual[i]!, 5e-5, `actual, x=${b.label}`);
     });
+  });
+
+  test('given more than 100,000 rows, when fitted, then the pilot-started fit lands where a fit from scratch on the compressed tuples does', () => {
+    const T = Float64Array.from({ length: 150_000 }, (_, i) => 30 + (i % 336));
+    const simulated = simulateBgNbd({ r: 0.243, alpha: 30.9, a: 0.793, b: 2.426 }, { T, seed: 99 });
+    const days: RfData = { ...simulated, tx: simulated.tx.map(Math.floor) };
+    const compressed = compressRf(days);
+    assert.ok(compressed.x.length < 100_000, `${compressed.x.length} tuples: small enough to fit from scratch`);
+    const fromScratch = fitBgNbd(compressed);
+    const piloted = fitBgNbd(days);
+    assert.ok(fromScratch.ok && piloted.ok && piloted.value.converged);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) relativeClose(piloted.value.params[k], fromScratch.value.params[k], 1e-6, k);
+    absoluteClose(piloted.value.logLikelihood, fromScratch.value.logLikelihood, 1e-6, 'LL');
+    assert.ok(piloted.value.iterations < fromScratch.value.iterations, `${piloted.value.iterations} vs ${fromScratch.value.iterations} iterations`);
   });
 });

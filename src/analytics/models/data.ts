@@ -109,57 +109,70 @@ export interface RowGroups {
 }
 
 /**
- * Groups rows whose values are equal in every column, with an open-addressing hash table over
- * the float64 bit patterns: one pass, no strings, ~30 ns a row. −0 and +0 hash alike.
+ * Groups rows whose values are equal in every column: hash every row from the float64 bit
+ * patterns (−0 and +0 alike), then one pass over an open-addressing table that stores
+ * (hash, group) pairs side by side and grows with the number of groups, so it stays small and
+ * cache-friendly when many rows repeat. No strings; ~50–100 ns a row for a million rows.
  */
 export function groupRows(columns: readonly Float64Array[], rows: number): RowGroups {
-  let capacity = 16;
-  while (capacity < rows * 2) capacity *= 2;
-  const mask = capacity - 1;
-  const table = new Int32Array(capacity).fill(-1);
-  const bits = columns.map((c) => new Uint32Array(c.buffer, c.byteOffset, c.length * 2));
+  const hashes = new Int32Array(rows).fill(0x811c9dc5);
+  for (const column of columns) {
+    const bits = new Uint32Array(column.buffer, column.byteOffset, column.length * 2);
+    for (let i = 0; i < rows; i++) {
+      let h = hashes[i]!;
+      if (column[i] === 0) {
+        h = Math.imul(h ^ 0x5bd1e995, 0x9e3779b1);
+      } else {
+        h = Math.imul(h ^ bits[2 * i]!, 0x9e3779b1);
+        h = Math.imul(h ^ bits[2 * i + 1]!, 0x85ebca6b);
+      }
+      hashes[i] = h ^ (h >>> 15);
+    }
+  }
+  let capacity = 1024;
+  let table = new Int32Array(2 * capacity).fill(-1); // [hash, group] per slot; group −1 = empty
   const groupOfRow = new Uint32Array(rows);
   const firstRow = new Uint32Array(rows);
   let groups = 0;
   for (let i = 0; i < rows; i++) {
-    let h = 0x811c9dc5;
-    for (let c = 0; c < columns.length; c++) {
-      const col = columns[c]!;
-      if (col[i] === 0) {
-        h = Math.imul(h ^ 0x5bd1e995, 0x9e3779b1);
-        continue;
+    if (groups * 2 >= capacity) {
+      // Grow by rehashing the stored hashes; the columns are not touched.
+      const old = table;
+      capacity *= 4;
+      table = new Int32Array(2 * capacity).fill(-1);
+      for (let slot = 0; slot < old.length; slot += 2) {
+        if (old[slot + 1]! < 0) continue;
+        let to = (old[slot]! ^ (old[slot]! >>> 13)) & (capacity - 1);
+        while (table[2 * to + 1]! >= 0) to = (to + 1) & (capacity - 1);
+        table[2 * to] = old[slot]!;
+        table[2 * to + 1] = old[slot + 1]!;
       }
-      const u = bits[c]!;
-      h = Math.imul(h ^ u[2 * i]!, 0x9e3779b1);
-      h = Math.imul(h ^ u[2 * i + 1]!, 0x85ebca6b);
-      h ^= h >>> 15;
     }
-    let slot = (h ^ (h >>> 13)) & mask;
+    const h = hashes[i]!;
+    let slot = (h ^ (h >>> 13)) & (capacity - 1);
     for (;;) {
-      const g = table[slot]!;
+      const g = table[2 * slot + 1]!;
       if (g < 0) {
-        table[slot] = groups;
+        table[2 * slot] = h;
+        table[2 * slot + 1] = groups;
         firstRow[groups] = i;
         groupOfRow[i] = groups;
         groups++;
         break;
       }
-      const j = firstRow[g]!;
-      let same = true;
-      for (let c = 0; c < columns.length; c++) {
-        if (columns[c]![i] !== columns[c]![j]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
+      if (table[2 * slot] === h && sameRow(columns, i, firstRow[g]!)) {
         groupOfRow[i] = g;
         break;
       }
-      slot = (slot + 1) & mask;
+      slot = (slot + 1) & (capacity - 1);
     }
   }
   return { groupOfRow, firstRowOfGroup: firstRow.slice(0, groups), groups };
+}
+
+function sameRow(columns: readonly Float64Array[], i: number, j: number): boolean {
+  for (const column of columns) if (column[i] !== column[j]) return false;
+  return true;
 }
 
 /** The distinct values of a column and, for every row, the index of its value. */

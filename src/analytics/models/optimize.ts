@@ -18,6 +18,8 @@ export interface MinimizeOptions {
   gradientIsCheap: boolean;
   /** largest change of any coordinate in one step (log-space: 3 = a factor of 20) */
   maxStep?: number;
+  /** curvature learnt on a similar problem (n×n, row-major), used instead of the identity */
+  initialInverseHessian?: Float64Array;
 }
 
 export interface MinimizeResult {
@@ -27,6 +29,8 @@ export interface MinimizeResult {
   iterations: number;
   evaluations: number;
   converged: boolean;
+  /** final inverse-Hessian approximation (n×n), to warm-start a related problem */
+  inverseHessian: Float64Array;
   /** why it stopped, for diagnostics */
   stop: 'gradient' | 'no-progress' | 'max-iterations' | 'not-finite';
 }
@@ -59,7 +63,9 @@ export function minimizeBounded(objective: Objective, start: ArrayLike<number>, 
   let g = new Float64Array(n);
   let f = objective(x, g);
   let evaluations = 1;
-  if (!Number.isFinite(f)) return { x, value: f, gradient: g, iterations: 0, evaluations, converged: false, stop: 'not-finite' };
+  if (!Number.isFinite(f)) {
+    return { x, value: f, gradient: g, iterations: 0, evaluations, converged: false, inverseHessian: new Float64Array(n * n), stop: 'not-finite' };
+  }
 
   // H approximates the inverse Hessian on the free coordinates (zero rows/columns for held ones).
   const H = new Float64Array(n * n);
@@ -73,6 +79,10 @@ export function minimizeBounded(objective: Objective, start: ArrayLike<number>, 
   const heldNow = () => Uint8Array.from(x, (xi, i) => (isHeld(xi, g[i]!, lower[i]!, upper[i]!) ? 1 : 0));
   held = heldNow();
   resetH();
+  if (options.initialInverseHessian && !held.some((h) => h === 1)) {
+    H.set(options.initialInverseHessian);
+    fresh = false;
+  }
 
   const d = new Float64Array(n);
   const trial = new Float64Array(n);
@@ -192,7 +202,7 @@ export function minimizeBounded(objective: Objective, start: ArrayLike<number>, 
   // log-parameter moves the mean log-likelihood per customer by less than 1e-6).
   const stallTolerance = Math.max(100 * gradientTolerance, 1e-6);
   const converged = stop === 'gradient' || (stop === 'no-progress' && projectedGradientNorm(x, g, lower, upper) <= stallTolerance);
-  return { x, value: f, gradient: g, iterations, evaluations, converged, stop };
+  return { x, value: f, gradient: g, iterations, evaluations, converged, inverseHessian: Float64Array.from(H), stop };
 }
 
 /** H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, with ρ = 1 / (yᵀs) (Nocedal & Wright eq. 6.17). */
