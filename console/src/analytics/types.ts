@@ -116,6 +116,8 @@ export interface KpiReport {
   calendar: Calendar;
   grain: Grain;
   periods: Period[];
+  /** While the last period runs, changes compare it with these days of the period before. */
+  comparedTo: { start: string; end: string } | null;
   kpis: Kpi[];
   focus: FocusProgress | null;
 }

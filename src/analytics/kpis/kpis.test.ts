@@ -148,3 +148,28 @@ test('given an empty workspace or one customer, then figures are null with reaso
   assert.deepEqual(values(kpis.json(), 'revenue'), [0, 1500]);
   assert.deepEqual(values(kpis.json(), 'average_order_value')?.[0], null);
 });
+
+test('given a running month, then changes compare it with the same days of the month before', async () => {
+  const ws = await t.workspace();
+  const [a, b] = await Promise.all(['A', 'B'].map((firstName) => addCustomer(ws.api, { firstName })));
+  const today = new Date().toISOString().slice(0, 10);
+  const monthStart = `${today.slice(0, 8)}01`;
+  const previous = new Date(`${monthStart}T00:00:00Z`);
+  previous.setUTCMonth(previous.getUTCMonth() - 1);
+  const prevStart = previous.toISOString().slice(0, 10);
+  const elapsed = Number(today.slice(8, 10)) - 1;
+  await addOrders(t.db, ws.id, [
+    { customerId: a as string, on: prevStart, total: 1000 },
+    { customerId: b as string, on: prevStart.replace(/-01$/, '-28'), total: 5000 },
+    { customerId: a as string, on: today, total: 3000 },
+  ]);
+  await refresh(t.db, ws.id);
+  const body = (await ws.api.get(`/api/v1/analytics/kpis?grain=month&calendar=gregorian&date=${today}&periods=2`)).json();
+  const sameDaysBefore = elapsed >= 27 ? 6000 : 1000;
+  assert.equal(body.comparedTo.start, prevStart);
+  const lastOfPrevious = new Date(Date.parse(`${monthStart}T00:00:00Z`) - 86_400_000);
+  const sameDay = new Date(Date.parse(`${prevStart}T00:00:00Z`) + elapsed * 86_400_000);
+  assert.equal(body.comparedTo.end, (sameDay < lastOfPrevious ? sameDay : lastOfPrevious).toISOString().slice(0, 10));
+  const revenue = body.kpis.find((k: { id: string }) => k.id === 'revenue');
+  assert.equal(revenue.change, Math.round(((3000 - sameDaysBefore) / sameDaysBefore) * 10000) / 100);
+});

@@ -112,10 +112,14 @@ export async function liveFacts(q: KpiQuery, asOfDay: string): Promise<Facts> {
   const ws = q.ctx.workspaceId;
   const tz = q.ctx.timezone;
   const w = q.ctx.activeDays;
-  const lastEnd = clampEnd(started[started.length - 1]?.end ?? asOfDay, asOfDay);
+  // Without a channel, only the days the periods and their active windows reach are scanned; the
+  // revenue before them comes from the snapshot's per-customer totals (same orders, same cut-off).
+  const bounded = !channel;
+  const lower = isoDay(dayNumber(started[0]?.start ?? asOfDay) - w);
+  const asOf = q.asOf ?? new Date().toISOString();
   const rows = await sql<PeriodFacts & { idx: number }>`
     with scope as (
-      select ac.customer_id, ac.first_day from analytics_customers ac
+      select ac.customer_id, ac.first_day, ac.revenue_minor from analytics_customers ac
        where ac.workspace_id = ${ws}
          ${segment ? sql`and ac.segment = ${segment}` : sql``}
          ${tag ? sql`and exists (select 1 from customers c where c.id = ac.customer_id and ${tag} = any(c.tags))` : sql``}
@@ -124,7 +128,8 @@ export async function liveFacts(q: KpiQuery, asOfDay: string): Promise<Facts> {
              coalesce(sum(o.total_minor - o.refunded_minor) filter (where o.currency = ${q.ctx.currency}), 0)::bigint as revenue
         from orders o join scope s on s.customer_id = o.customer_id
        where o.workspace_id = ${ws} and o.status not in ('cancelled', 'refunded')
-         and o.placed_at < ((${lastEnd}::date + 1)::timestamp at time zone ${tz})
+         and o.placed_at < ${asOf}::timestamptz
+         ${bounded ? sql`and o.placed_at >= (${lower}::date::timestamp at time zone ${tz})` : sql``}
          ${channel ? sql`and coalesce(o.properties->>'channel', o.source) = ${channel}` : sql``}
        group by 1, 2
     ), periods as (
@@ -142,7 +147,11 @@ export async function liveFacts(q: KpiQuery, asOfDay: string): Promise<Facts> {
         where d.day between p.s and p.e and s.first_day < p.s)::int as returning,
       (select count(*) from (select d.customer_id from days d join scope s using (customer_id) where d.day between p.s and p.e
         group by d.customer_id having min(s.first_day) < p.s or count(*) >= 2) r)::int as repeaters,
-      (select coalesce(sum(revenue), 0) from days d where d.day <= p.e)::bigint as "revenueToDate",
+      ${
+        bounded
+          ? sql`((select coalesce(sum(revenue_minor), 0) from scope) - (select coalesce(sum(revenue), 0) from days d where d.day > p.e))::bigint`
+          : sql`(select coalesce(sum(revenue), 0) from days d where d.day <= p.e)::bigint`
+      } as "revenueToDate",
       (select count(*) from scope s where s.first_day <= p.e)::int as "customersToDate"
     from periods p order by p.idx`.execute(q.db);
   const byIndex = new Map(rows.rows.map((r) => [r.idx, r]));

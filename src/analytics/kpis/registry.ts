@@ -44,7 +44,8 @@ export interface KpiQuery {
   scope: KpiScope;
   /** Periods that are not calendar periods (a focus range): computed live rather than from rollups. */
   custom?: boolean;
-  /** Last local day the snapshot covers; later days of a period are not yet known. */
+  /** When the snapshot was taken (ISO time), and its local day; later days of a period are not yet known. */
+  asOf: string | null;
   asOfDay: string | null;
 }
 

@@ -119,6 +119,10 @@ export const kpiReportSchema = z
     calendar: z.enum(calendars),
     grain: z.enum(grains),
     periods: z.array(periodSchema),
+    comparedTo: z
+      .object({ start: day, end: day })
+      .nullable()
+      .describe('When the last period is still running, changes compare it with this many days of the period before; null: whole periods'),
     kpis: z.array(kpiSchema),
     focus: z
       .object({

@@ -47,6 +47,7 @@ export const analyticsAr: AnalyticsMessages = {
   calendars: { gregorian: 'ميلادي', jalali: 'هجري شمسي' },
   overview: {
     running: '{{period}} حتى الآن',
+    comparedTo: 'تُقارَن التغيّرات بالأيام نفسها من الفترة السابقة: {{from}} – {{to}}',
     kpis: 'المؤشرات الرئيسية',
     noChange: 'لا توجد فترة سابقة للمقارنة',
     better: 'أفضل من الفترة السابقة',

@@ -48,6 +48,7 @@ export const analyticsEn = {
   calendars: { gregorian: 'Gregorian', jalali: 'Jalali (Solar Hijri)' },
   overview: {
     running: '{{period}} so far',
+    comparedTo: 'Changes compare with the same days of the period before: {{from}} – {{to}}',
     kpis: 'Key figures',
     noChange: 'No earlier period to compare with',
     better: 'Better than the period before',

@@ -47,6 +47,7 @@ export const analyticsFa: AnalyticsMessages = {
   calendars: { gregorian: 'میلادی', jalali: 'شمسی (هجری خورشیدی)' },
   overview: {
     running: '{{period}} تا امروز',
+    comparedTo: 'تغییرها با همین روزهای دورهٔ قبل سنجیده می‌شوند: {{from}} تا {{to}}',
     kpis: 'شاخص‌های کلیدی',
     noChange: 'دورهٔ قبلی برای مقایسه نیست',
     better: 'بهتر از دورهٔ قبل',

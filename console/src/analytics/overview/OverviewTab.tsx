@@ -1,4 +1,4 @@
-import { Alert, Grid, SimpleGrid, Stack, Title } from '@mantine/core';
+import { Alert, Grid, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconCalendarStats, IconChartBar } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState, Loading, QueryError } from '../../shared/states';
@@ -56,6 +56,11 @@ export function OverviewTab() {
         <>
           <FocusCard report={report.data} />
           <Title order={4}>{t('analytics.overview.kpis')}</Title>
+          {report.data.comparedTo && (
+            <Text size="sm" c="dimmed" data-testid="kpi-compared-to">
+              {t('analytics.overview.comparedTo', { from: format.day(report.data.comparedTo.start), to: format.day(report.data.comparedTo.end) })}
+            </Text>
+          )}
           {empty && <EmptyState testId="overview-empty" title={t('analytics.overview.empty')} description={t('analytics.overview.emptyHint')} />}
           <SimpleGrid cols={{ base: 1, xs: 2, md: 3, xl: 4 }} spacing="md" data-testid="kpi-grid">
             {report.data.kpis.map((kpi) => (
