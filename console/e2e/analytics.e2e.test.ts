@@ -14,7 +14,6 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import type { Locator, Page } from 'playwright-core';
 import { ROOT, startVafa, switchLanguage, type Vafa } from './harness';
 
@@ -28,32 +27,6 @@ const DEMO_CUSTOMERS = 300;
 let vafa: Vafa | undefined;
 let page: Page;
 const pageErrors: string[] = [];
-
-/** The harness's database: the `vafa_e2e_*` one whose owner is ours. */
-async function databaseUrl(adminUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname like 'vafa\\_e2e\\_%'`);
-    for (const { datname } of rows) {
-      const url = new URL(adminUrl);
-      url.pathname = `/${datname}`;
-      const client = new pg.Client({ connectionString: url.toString() });
-      try {
-        await client.connect();
-        const found = await client.query('select 1 from users where email = $1', [OWNER.email]);
-        if (found.rowCount) return url.toString();
-      } catch {
-        // a database being created or dropped by another test
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }
-  } finally {
-    await admin.end();
-  }
-  throw new Error('the e2e database was not found');
-}
 
 /** src/demo/load.ts's generated histories (18 months up to today), loaded in a child process. */
 async function loadDemo(url: string): Promise<{ customers: number; orders: number }> {
@@ -81,7 +54,7 @@ before(async () => {
   vafa = await startVafa(ADMIN_URL, WORKSPACE, OWNER);
   page = vafa.page;
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  const loaded = await loadDemo(await databaseUrl(ADMIN_URL));
+  const loaded = await loadDemo(vafa.databaseUrl);
   assert.ok(loaded.orders > DEMO_CUSTOMERS, `demo loaded ${JSON.stringify(loaded)}`);
 });
 

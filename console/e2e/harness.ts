@@ -32,6 +32,8 @@ export interface Owner {
 
 export interface Vafa {
   baseUrl: string;
+  /** The server's own database (for loading data the way the CLI would). */
+  databaseUrl: string;
   secretKey: string;
   page: Page;
   /** API answers >= 400 the browser saw, newest last: printed when a step fails. */
@@ -151,7 +153,7 @@ export async function startVafa(adminUrl: string, workspace: string, owner: Owne
         body: body === undefined ? undefined : JSON.stringify(body),
       });
 
-    return { baseUrl, secretKey, page, apiFailures, serverLog: () => log, api, stop };
+    return { baseUrl, databaseUrl: databaseUrl.toString(), secretKey, page, apiFailures, serverLog: () => log, api, stop };
   } catch (error) {
     await stop();
     throw error;
