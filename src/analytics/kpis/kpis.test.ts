@@ -173,3 +173,20 @@ test('given a running month, then changes compare it with the same days of the m
   const revenue = body.kpis.find((k: { id: string }) => k.id === 'revenue');
   assert.equal(revenue.change, Math.round(((3000 - sameDaysBefore) / sameDaysBefore) * 10000) / 100);
 });
+
+test('given a focus KPI over a quarter, then its value is counted over the whole range, against the target', async () => {
+  const { ws } = await shop();
+  const set = await ws.api.patch('/api/v1/analytics/settings', { focus: { kpi: 'purchasers', target: 8, start: '2026-01-01', end: '2026-03-31' } });
+  assert.equal(set.statusCode, 200, set.body);
+  assert.equal((await ws.api.patch('/api/v1/analytics/settings', { focus: { kpi: 'nonsense', target: 1 } })).json().error.field, 'focus.kpi');
+  await refresh(t.db, ws.id);
+  const focus = (await ws.api.get('/api/v1/analytics/kpis?grain=month&date=2026-03-15&periods=1')).json().focus;
+  assert.deepEqual([focus.kpi, focus.current, focus.progress, focus.elapsed], ['purchasers', 4, 50, 100], 'A, B, C and D, once each');
+  await ws.api.patch('/api/v1/analytics/settings', { focus: { kpi: 'repeat_purchase_rate', target: 100, start: '2026-01-01', end: '2026-03-31' } });
+  const rate = (await ws.api.get('/api/v1/analytics/kpis?grain=month&date=2026-03-15&periods=1')).json().focus;
+  assert.equal(rate.current, 50, 'A and C bought on two days or more');
+  const defaulted = await ws.api.patch('/api/v1/analytics/settings', { focus: { kpi: 'revenue', target: 100000 } });
+  const { start, end } = defaulted.json().focus;
+  assert.equal(start.slice(8), '01', 'the current month by default (Gregorian here)');
+  assert.ok(end > start);
+});

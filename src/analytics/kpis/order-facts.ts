@@ -35,7 +35,9 @@ export async function snapshotFacts(q: KpiQuery, asOfDay: string): Promise<Facts
     .execute();
   const byDay = new Map(daily.map((d) => [d.day, d]));
   const firstDay = daily[0]?.day;
-  const distinct = q.grain === 'day' ? undefined : await purchasersByPeriod(q);
+  // Distinct purchasers: a day's are exact in the daily rows; calendar periods sum their cohort
+  // cells; a custom range (focus, like-for-like comparison) is counted live over its own days.
+  const distinct = q.custom ? await distinctForRanges(q, asOfDay) : q.grain === 'day' ? undefined : await purchasersByPeriod(q);
 
   let cursor = 0;
   let cumRevenue = 0;
@@ -72,11 +74,45 @@ export async function snapshotFacts(q: KpiQuery, asOfDay: string): Promise<Facts
     }
     // Same-day orders are one purchase day, so within a day "repeat" means "returning".
     if (!distinct) facts.repeaters = facts.returning;
-    else Object.assign(facts, distinct.get(periodIndex(dayNumber(p.start), q.grain, q.calendar)) ?? { purchasers: 0, returning: 0, repeaters: 0 });
+    else {
+      const key = q.custom ? q.periods.indexOf(p) : periodIndex(dayNumber(p.start), q.grain, q.calendar);
+      Object.assign(facts, distinct.get(key) ?? { purchasers: 0, returning: 0, repeaters: 0 });
+    }
     facts.revenueToDate = cumRevenue;
     facts.customersToDate = cumCustomers;
     return facts;
   });
+}
+
+interface Distinct {
+  purchasers: number;
+  returning: number;
+  repeaters: number;
+}
+
+/** Distinct, returning and repeat purchasers of arbitrary day ranges, by the ranges' positions. */
+async function distinctForRanges(q: KpiQuery, asOfDay: string): Promise<Map<number, Distinct>> {
+  const ranges = q.periods.map((p, i) => ({ i, s: p.start, e: clampEnd(p.end, asOfDay) })).filter((r) => r.s <= r.e);
+  if (!ranges.length) return new Map();
+  const tz = q.ctx.timezone;
+  const lower = ranges.reduce((m, r) => (r.s < m ? r.s : m), asOfDay);
+  const rows = await sql<Distinct & { idx: number }>`
+    with periods as (
+      select * from unnest(${ranges.map((r) => r.i)}::int[], ${ranges.map((r) => r.s)}::date[], ${ranges.map((r) => r.e)}::date[]) as t(idx, s, e)
+    ), days as (
+      select distinct customer_id, (placed_at at time zone ${tz})::date as day
+        from orders
+       where workspace_id = ${q.ctx.workspaceId} and status not in ('cancelled', 'refunded')
+         and placed_at >= (${lower}::date::timestamp at time zone ${tz}) and placed_at < ${q.asOf ?? new Date().toISOString()}::timestamptz
+    ), per_customer as (
+      select p.idx, p.s, d.customer_id, count(*) as days
+        from periods p join days d on d.day between p.s and p.e group by 1, 2, 3
+    )
+    select pc.idx, count(*)::int as purchasers, (count(*) filter (where ac.first_day < pc.s))::int as returning,
+           (count(*) filter (where ac.first_day < pc.s or pc.days >= 2))::int as repeaters
+      from per_customer pc join analytics_customers ac on ac.workspace_id = ${q.ctx.workspaceId} and ac.customer_id = pc.customer_id
+     group by pc.idx`.execute(q.db);
+  return new Map(rows.rows.map(({ idx, ...d }) => [idx, d]));
 }
 
 async function purchasersByPeriod(q: KpiQuery) {
@@ -87,7 +123,7 @@ async function purchasersByPeriod(q: KpiQuery) {
     .where('calendar', '=', q.calendar)
     .where('grain', '=', q.grain as 'week' | 'month' | 'quarter' | 'year')
     .execute();
-  const out = new Map<number, { purchasers: number; returning: number; repeaters: number }>();
+  const out = new Map<number, Distinct>();
   for (const c of cells) {
     const index = periodIndex(dayNumber(c.cohort), q.grain, q.calendar) + c.period_offset;
     const agg = out.get(index) ?? { purchasers: 0, returning: 0, repeaters: 0 };

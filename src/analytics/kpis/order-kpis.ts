@@ -51,7 +51,7 @@ export const orderKpis: KpiProvider = {
       for (const d of orderKpiDefinitions) out[d.id] = query.periods.map(() => missing('figures have not been computed yet'));
       return out;
     }
-    const live = Boolean(query.custom || query.scope.segment || query.scope.tag || query.scope.channel);
+    const live = Boolean(query.scope.segment || query.scope.tag || query.scope.channel);
     const facts = live ? await liveFacts(query, query.asOfDay) : await snapshotFacts(query, query.asOfDay);
     facts.forEach((f) => {
       const values = f ? kpisOfPeriod(f) : undefined;
