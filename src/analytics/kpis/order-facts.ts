@@ -95,7 +95,7 @@ async function distinctForRanges(q: KpiQuery, asOfDay: string): Promise<Map<numb
   const ranges = q.periods.map((p, i) => ({ i, s: p.start, e: clampEnd(p.end, asOfDay) })).filter((r) => r.s <= r.e);
   if (!ranges.length) return new Map();
   const tz = q.ctx.timezone;
-  const lower = ranges.reduce((m, r) => (r.s < m ? r.s : m), asOfDay);
+  const lower = ranges.map((r) => r.s).sort()[0] ?? asOfDay;
   const rows = await sql<Distinct & { idx: number }>`
     with periods as (
       select * from unnest(${ranges.map((r) => r.i)}::int[], ${ranges.map((r) => r.s)}::date[], ${ranges.map((r) => r.e)}::date[]) as t(idx, s, e)
