@@ -1,5 +1,7 @@
 import { Text, type TextProps, Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { translateReason } from './reasons';
 
 /**
  * A figure, or "—" with the server's reason in a tooltip when there is none (never NaN).
@@ -11,6 +13,7 @@ export function Figure({ value, reason, render, testId, ...text }: {
   render: (value: number) => ReactNode;
   testId?: string;
 } & TextProps) {
+  const { t } = useTranslation();
   if (value === null || value === undefined || !Number.isFinite(value)) {
     const dash = (
       <Text span c="dimmed" {...text} data-testid={testId} data-null="true">
@@ -18,7 +21,7 @@ export function Figure({ value, reason, render, testId, ...text }: {
       </Text>
     );
     return reason ? (
-      <Tooltip label={reason} multiline maw={280} withArrow>
+      <Tooltip label={translateReason(t, reason)} multiline maw={280} withArrow>
         {dash}
       </Tooltip>
     ) : (

@@ -1,3 +1,4 @@
+import { translateReason } from '../reasons';
 import { Badge, Button, Card, Center, Group, Progress, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconScale } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -95,7 +96,7 @@ export function CompareTab() {
             ))}
           </SimpleGrid>
           {report.data.features.length === 0 ? (
-            <EmptyState testId="compare-empty" icon={<IconScale size={26} />} title={t('analytics.compare.empty')} description={report.data.reason ?? undefined} />
+            <EmptyState testId="compare-empty" icon={<IconScale size={26} />} title={t('analytics.compare.empty')} description={report.data.reason ? translateReason(t, report.data.reason) : undefined} />
           ) : (
             <Stack gap="sm" data-testid="compare-features">
               {(all ? report.data.features : report.data.features.slice(0, TOP)).map((f) => (

@@ -1,3 +1,4 @@
+import { translateReason } from '../reasons';
 import { Alert, Badge, Card, Grid, Group, List, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconChartDots, IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -72,7 +73,7 @@ export function ModelsTab() {
         <Alert color="gray" variant="light" icon={<IconInfoCircle size={18} />} data-testid="model-reasons">
           <List size="sm">
             {reasons.map((r) => (
-              <List.Item key={r}>{r}</List.Item>
+              <List.Item key={r}>{translateReason(t, r)}</List.Item>
             ))}
           </List>
         </Alert>
