@@ -68,9 +68,10 @@ export class AnalyticsWorker {
        where requested_at is not null and (started_at is null or requested_at > started_at)
        order by requested_at`.execute(this.deps.db);
     if (this.deps.everyMs <= 0) return requested.rows.map((r) => r.id);
-    // Scheduled: workspaces with orders whose interval has passed and whose orders changed.
-    const candidates = await sql<{ id: string; watermark: string | null }>`
-      select w.id, r.orders_watermark as watermark
+    // Scheduled: workspaces with orders whose interval has passed and whose orders changed, and
+    // once a day in any case (periods roll over, erased customers' orders leave).
+    const candidates = await sql<{ id: string; watermark: string | null; daily: boolean }>`
+      select w.id, r.orders_watermark as watermark, (r.finished_at is null or r.finished_at < now() - interval '1 day') as daily
         from workspaces w
         left join analytics_settings s on s.workspace_id = w.id
         left join analytics_runs r on r.workspace_id = w.id
@@ -79,7 +80,7 @@ export class AnalyticsWorker {
     const due = new Set(requested.rows.map((r) => r.id));
     for (const c of candidates.rows) {
       if (due.has(c.id)) continue;
-      if ((await ordersWatermark(this.deps.db, c.id)) !== c.watermark) due.add(c.id);
+      if (c.daily || (await ordersWatermark(this.deps.db, c.id)) !== c.watermark) due.add(c.id);
     }
     return [...due];
   }

@@ -101,6 +101,9 @@ create table analytics_product_pairs (
 );
 create index analytics_product_pairs_lift on analytics_product_pairs (workspace_id, lift desc, confidence desc);
 
+-- The refresh worker's "did orders change?" check: the newest update, found in the index.
+create index orders_updated on orders (workspace_id, updated_at);
+
 -- The period scans of live KPIs (segment, tag or channel scope) read only this index.
 create index orders_analytics on orders (workspace_id, placed_at) include (customer_id, total_minor, refunded_minor, status, currency);
 
