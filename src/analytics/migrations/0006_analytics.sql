@@ -51,7 +51,11 @@ create table analytics_customers (
   primary key (workspace_id, customer_id)
 );
 create index analytics_customers_segment on analytics_customers (workspace_id, segment, revenue_minor desc, customer_id);
+-- One index per sort of the scored list (top-N without sorting a million rows).
 create index analytics_customers_at_risk on analytics_customers (workspace_id, clv_at_risk desc nulls last, customer_id);
+create index analytics_customers_clv on analytics_customers (workspace_id, clv desc nulls last, customer_id);
+create index analytics_customers_revenue on analytics_customers (workspace_id, revenue_minor desc nulls last, customer_id);
+create index analytics_customers_recent on analytics_customers (workspace_id, last_day desc nulls last, customer_id);
 
 -- Additive figures per local day, and how many customers were active at the end of that day.
 create table analytics_daily (

@@ -44,31 +44,31 @@ export async function cohortReport(db: Db, ctx: AnalyticsContext, q: { grain: Co
   return [...cohorts.values()];
 }
 
+/** Segments and the recency × frequency grid, from the summary the refresh stored. */
 export async function rfmReport(db: Db, ctx: AnalyticsContext) {
-  const segments = await db
-    .selectFrom('analytics_customers')
-    .select((eb) => ['segment', eb.fn.countAll<number>().as('customers'), sql<number>`coalesce(sum(revenue_minor), 0)::bigint`.as('revenue')])
-    .where('workspace_id', '=', ctx.workspaceId)
-    .groupBy('segment')
-    .execute();
-  const grid = await db
-    .selectFrom('analytics_customers')
-    .select((eb) => ['r', 'f', eb.fn.countAll<number>().as('customers'), sql<number>`coalesce(sum(revenue_minor), 0)::bigint`.as('revenue')])
-    .where('workspace_id', '=', ctx.workspaceId)
-    .groupBy(['r', 'f'])
-    .orderBy('r', 'desc')
-    .orderBy('f', 'desc')
-    .execute();
-  const total = segments.reduce((n, s) => n + Number(s.customers), 0);
-  const bySegment = new Map(segments.map((s) => [s.segment, s]));
+  const stored = await db.selectFrom('analytics_models').select('result').where('workspace_id', '=', ctx.workspaceId).where('kind', '=', 'rfm').executeTakeFirst();
+  const cells = ((stored?.result as { cells?: { r: number; f: number; segment: string; customers: number; revenue: number }[] } | undefined)?.cells ?? []);
+  const total = cells.reduce((n, c) => n + c.customers, 0);
+  const bySegment = new Map<string, { customers: number; revenue: number }>();
+  const byCell = new Map<string, { r: number; f: number; customers: number; revenue: number }>();
+  for (const c of cells) {
+    const s = bySegment.get(c.segment) ?? { customers: 0, revenue: 0 };
+    s.customers += c.customers;
+    s.revenue += c.revenue;
+    bySegment.set(c.segment, s);
+    const key = `${c.r}:${c.f}`;
+    const g = byCell.get(key) ?? { r: c.r, f: c.f, customers: 0, revenue: 0 };
+    g.customers += c.customers;
+    g.revenue += c.revenue;
+    byCell.set(key, g);
+  }
   return {
     customers: total,
     segments: rfmRules.map((rule) => {
-      const s = bySegment.get(rule.segment);
-      const customers = Number(s?.customers ?? 0);
-      return { segment: rule.segment, customers, revenue: Number(s?.revenue ?? 0), share: total ? Math.round((customers / total) * 10000) / 100 : 0, rule: rule.rule };
+      const s = bySegment.get(rule.segment) ?? { customers: 0, revenue: 0 };
+      return { segment: rule.segment, customers: s.customers, revenue: s.revenue, share: total ? Math.round((s.customers / total) * 10000) / 100 : 0, rule: rule.rule };
     }),
-    grid: grid.map((g) => ({ r: g.r, f: g.f, customers: Number(g.customers), revenue: Number(g.revenue) })),
+    grid: [...byCell.values()].sort((a, b) => b.r - a.r || b.f - a.f),
   };
 }
 

@@ -116,3 +116,18 @@ export async function buildDaily(tx: Db, ctx: AnalyticsContext, asOfDay: string)
       left join change c on c.day = days.day
      where days.day is not null`.execute(tx);
 }
+
+/**
+ * Segment and recency × frequency cell counts and revenue, stored with the snapshot: the RFM page
+ * then reads one row instead of grouping a million customers per request.
+ */
+export async function storeRfmSummary(tx: Db, workspaceId: string): Promise<void> {
+  const cells = await sql<{ r: number; f: number; segment: string; customers: number; revenue: number }>`
+    select r, f, segment, count(*)::int as customers, coalesce(sum(revenue_minor), 0)::bigint as revenue
+      from analytics_customers where workspace_id = ${workspaceId} group by 1, 2, 3`.execute(tx);
+  await sql`delete from analytics_models where workspace_id = ${workspaceId} and kind = 'rfm'`.execute(tx);
+  await tx
+    .insertInto('analytics_models')
+    .values({ workspace_id: workspaceId, kind: 'rfm', result: JSON.stringify({ cells: cells.rows.map((c) => ({ ...c, revenue: Number(c.revenue) })) }) })
+    .execute();
+}

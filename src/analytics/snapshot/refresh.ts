@@ -5,7 +5,7 @@ import { todayIn } from '../periods.ts';
 import { loadAnalyticsContext } from '../settings.ts';
 import { fitChurnModel } from './churn.ts';
 import { buildCohorts } from './cohorts.ts';
-import { buildCustomerDays, buildCustomerFacts, buildDaily } from './facts.ts';
+import { buildCustomerDays, buildCustomerFacts, buildDaily, storeRfmSummary } from './facts.ts';
 import { buildProductPairs } from './pairs.ts';
 import { scoreCustomers } from './scores.ts';
 
@@ -41,7 +41,7 @@ export async function refreshWorkspace(db: Db, workspaceId: string, log: Logger)
       if (!locked.rows[0]?.ok) return 'busy' as const;
       await markStarted(db, workspaceId, asOf);
       await sql`set local max_parallel_workers_per_gather = 0`.execute(tx);
-      await sql`set local work_mem = '64MB'`.execute(tx);
+      await sql`set local work_mem = '256MB'`.execute(tx);
       const timings: Record<string, number> = {};
       const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
         const t0 = performance.now();
@@ -54,6 +54,7 @@ export async function refreshWorkspace(db: Db, workspaceId: string, log: Logger)
       await step('daily', () => buildDaily(tx, ctx, asOfDay));
       await step('cohorts', () => buildCohorts(tx, workspaceId));
       const model = await step('models', () => scoreCustomers(tx, ctx, asOfDay, log));
+      await step('rfm', () => storeRfmSummary(tx, workspaceId));
       const pairs = await step('pairs', () => buildProductPairs(tx, workspaceId));
       const churnModel = await step('churn', () => fitChurnModel(tx, ctx));
       const stats: RefreshStats = { customers, ...counts, pairs, model, churnModel, timings };
