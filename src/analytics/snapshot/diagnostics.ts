@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { accuracySummary, holdoutByFrequency, trackingCurve } from '../models/diagnostics.ts';
-import { fitTransactionModel } from '../models/fit.ts';
-import { conditionalExpectedTransactions } from '../models/transaction-model.ts';
+import { runModelJob } from '../jobs/run.ts';
 import { dayNumber, isoDay } from '../periods.ts';
 import type { AnalyticsContext } from '../settings.ts';
 
@@ -57,16 +55,7 @@ export async function modelDiagnostics(tx: Db, ctx: AnalyticsContext, asOfDay: s
     T: Float64Array.from(rows, (r) => r.t_cal),
     weight: Float64Array.from(rows, (r) => r.n),
   };
-  const fitted = fitTransactionModel(calibration, { prefer: ctx.preferredModel });
-  if (!fitted.ok) {
-    log.warn({ workspaceId: ctx.workspaceId, error: fitted.error }, 'calibration fit failed');
-    return { reason: `the calibration-period fit failed: ${fitted.error}` };
-  }
-  const model = fitted.value;
   const actual = Float64Array.from(rows, (r) => r.x_star);
-  const predicted = rows.map((r) => conditionalExpectedTransactions(model, { x: r.x, tx: r.t_x, T: r.t_cal }, holdoutDays));
-  const accuracy = accuracySummary(predicted, actual, calibration.weight);
-  const buckets = holdoutByFrequency(model, calibration, actual, holdoutDays);
 
   // Weekly cumulative repeat purchases of the calibration customers vs Σ E[X(age)].
   const births = await sql<{ b: number; n: number }>`
@@ -91,7 +80,20 @@ export async function modelDiagnostics(tx: Db, ctx: AnalyticsContext, asOfDay: s
     cumulative += n;
     return cumulative;
   });
-  const curve = trackingCurve(model, birth, ends, actualCumulative);
+  const checked = await runModelJob('holdoutCheck', {
+    calibration,
+    holdoutActual: actual,
+    holdoutLength: holdoutDays,
+    prefer: ctx.preferredModel,
+    birth,
+    periodEnds: ends,
+    actualCumulative,
+  });
+  if (!checked.fit.ok || !checked.accuracy) {
+    log.warn({ workspaceId: ctx.workspaceId, error: checked.fit.ok ? null : checked.fit.error }, 'calibration fit failed');
+    return { reason: `the calibration-period fit failed: ${checked.fit.ok ? 'no accuracy' : checked.fit.error}` };
+  }
+  const { accuracy, buckets, tracking: curve } = checked;
 
   return {
     calibrationEnd: calEnd,

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { defaultChurnRiskThresholds, discountedExpectedTransactions } from '../models/clv.ts';
-import { fitTransactionModel, type TransactionModelFit } from '../models/fit.ts';
-import { fitGammaGamma, type GammaGammaParams, gammaGammaPopulationMeanSpend } from '../models/gamma-gamma.ts';
-import { modelLabel, conditionalExpectedTransactions, probabilityAlive } from '../models/transaction-model.ts';
+import { runModelJob } from '../jobs/run.ts';
+import { defaultChurnRiskThresholds } from '../models/clv.ts';
+import type { TransactionModelFit } from '../models/fit.ts';
+import { type GammaGammaParams, gammaGammaPopulationMeanSpend } from '../models/gamma-gamma.ts';
+import { modelLabel } from '../models/transaction-model.ts';
 import type { AnalyticsContext } from '../settings.ts';
 import { type ModelDiagnostics, modelDiagnostics } from './diagnostics.ts';
 
@@ -33,32 +34,25 @@ export async function scoreCustomers(tx: Db, ctx: AnalyticsContext, asOfDay: str
   const customers = rows.reduce((n, r) => n + r.n, 0);
   const reasons: string[] = [];
   let fit: TransactionModelFit | null = null;
+  await sql`create temp table ana_pred (x int, t_x int, t_cal int, p_alive float8, expected float8, discounted float8) on commit drop`.execute(tx);
   if (customers < MIN_MODEL_CUSTOMERS) reasons.push(`only ${customers} customers with orders; models need at least ${MIN_MODEL_CUSTOMERS}`);
   else if (!rows.some((r) => r.x > 0)) reasons.push('no customer has bought twice yet: there is no repeat behaviour to learn from');
   else {
-    const fitted = fitTransactionModel(data, { prefer: ctx.preferredModel });
-    if (fitted.ok) fit = fitted.value;
-    else reasons.push(`the transaction model could not be fitted: ${fitted.error}`);
-  }
-
-  await sql`create temp table ana_pred (x int, t_x int, t_cal int, p_alive float8, expected float8, discounted float8) on commit drop`.execute(tx);
-  if (fit) {
-    const model = fit;
     const steps = Math.max(1, Math.round(ctx.horizonDays / DAYS_PER_STEP));
     const stepRate = (1 + ctx.discountRate) ** (DAYS_PER_STEP / 365) - 1;
-    const pAlive: number[] = [];
-    const expected: number[] = [];
-    const discounted: number[] = [];
-    for (const r of rows) {
-      const c = { x: r.x, tx: r.t_x, T: r.t_cal };
-      pAlive.push(clamp01(probabilityAlive(model, c)));
-      expected.push(finiteOr0(conditionalExpectedTransactions(model, c, ctx.horizonDays)));
-      discounted.push(finiteOr0(discountedExpectedTransactions(model, c, { steps, unitsPerStep: DAYS_PER_STEP, discountRate: stepRate })));
-    }
-    await sql`
-      insert into ana_pred
-      select * from unnest(${rows.map((r) => r.x)}::int[], ${rows.map((r) => r.t_x)}::int[], ${rows.map((r) => r.t_cal)}::int[],
-                           ${pAlive}::float8[], ${expected}::float8[], ${discounted}::float8[])`.execute(tx);
+    const predicted = await runModelJob('predictTuples', {
+      data,
+      prefer: ctx.preferredModel,
+      horizon: ctx.horizonDays,
+      clv: { steps, unitsPerStep: DAYS_PER_STEP, discountRate: stepRate },
+    });
+    if (predicted.fit.ok) {
+      fit = predicted.fit.value;
+      await sql`
+        insert into ana_pred
+        select * from unnest(${rows.map((r) => r.x)}::int[], ${rows.map((r) => r.t_x)}::int[], ${rows.map((r) => r.t_cal)}::int[],
+                             ${Array.from(predicted.pAlive)}::float8[], ${Array.from(predicted.expected)}::float8[], ${Array.from(predicted.discounted)}::float8[])`.execute(tx);
+    } else reasons.push(`the transaction model could not be fitted: ${predicted.fit.error}`);
   }
 
   const spend = await fitSpend(tx, reasons);
@@ -92,9 +86,6 @@ export async function scoreCustomers(tx: Db, ctx: AnalyticsContext, asOfDay: str
   return fit ? modelLabel[fit.model] : null;
 }
 
-const clamp01 = (v: number) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0);
-const finiteOr0 = (v: number) => (Number.isFinite(v) ? v : 0);
-
 interface SpendFit {
   params: GammaGammaParams;
   logLikelihood: number;
@@ -110,7 +101,7 @@ async function fitSpend(tx: Db, reasons: string[]): Promise<SpendFit | null> {
     reasons.push(`only ${repeaters.rows.length} repeat buyers with spend; the spend model needs at least ${MIN_MODEL_CUSTOMERS}`);
     return null;
   }
-  const fitted = fitGammaGamma({ x: Float64Array.from(repeaters.rows, (r) => r.x), mbar: Float64Array.from(repeaters.rows, (r) => r.mbar) });
+  const fitted = await runModelJob('fitSpend', { x: Float64Array.from(repeaters.rows, (r) => r.x), mbar: Float64Array.from(repeaters.rows, (r) => r.mbar) });
   if (!fitted.ok) {
     reasons.push(`the spend model could not be fitted: ${fitted.error}`);
     return null;
