@@ -92,8 +92,17 @@ interface Distinct {
 
 /** Distinct, returning and repeat purchasers of arbitrary day ranges, by the ranges' positions. */
 async function distinctForRanges(q: KpiQuery, asOfDay: string): Promise<Map<number, Distinct>> {
-  const ranges = q.periods.map((p, i) => ({ i, s: p.start, e: clampEnd(p.end, asOfDay) })).filter((r) => r.s <= r.e);
-  if (!ranges.length) return new Map();
+  const all = q.periods.map((p, i) => ({ i, s: p.start, e: clampEnd(p.end, asOfDay) })).filter((r) => r.s <= r.e);
+  // The refresh counted the ranges the dashboard asks for (like-for-like, focus): no scan then.
+  const stored = await q.db.selectFrom('analytics_models').select('result').where('workspace_id', '=', q.ctx.workspaceId).where('kind', '=', 'ranges').executeTakeFirst();
+  const known = new Map(((stored?.result.ranges as (Distinct & { start: string; end: string })[] | undefined) ?? []).map((r) => [`${r.start}:${r.end}`, r]));
+  const found = new Map<number, Distinct>();
+  for (const r of all) {
+    const hit = known.get(`${r.s}:${r.e}`);
+    if (hit) found.set(r.i, { purchasers: hit.purchasers, returning: hit.returning, repeaters: hit.repeaters });
+  }
+  const ranges = all.filter((r) => !found.has(r.i));
+  if (!ranges.length) return found;
   const tz = q.ctx.timezone;
   const lower = ranges.map((r) => r.s).sort()[0] ?? asOfDay;
   const rows = await sql<Distinct & { idx: number }>`
@@ -112,7 +121,8 @@ async function distinctForRanges(q: KpiQuery, asOfDay: string): Promise<Map<numb
            (count(*) filter (where ac.first_day < pc.s or pc.days >= 2))::int as repeaters
       from per_customer pc join analytics_customers ac on ac.workspace_id = ${q.ctx.workspaceId} and ac.customer_id = pc.customer_id
      group by pc.idx`.execute(q.db);
-  return new Map(rows.rows.map(({ idx, ...d }) => [idx, d]));
+  for (const { idx, ...d } of rows.rows) found.set(idx, d);
+  return found;
 }
 
 async function purchasersByPeriod(q: KpiQuery) {

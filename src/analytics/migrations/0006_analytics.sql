@@ -28,9 +28,12 @@ create table analytics_runs (
 
 -- Per customer with at least one counted order (not cancelled, not wholly refunded).
 -- Days are the workspace's local days; x/t_x/T of the models are in days.
+-- No foreign keys on the per-customer snapshot tables: a refresh rewrites up to millions of rows,
+-- and per-row integrity checks made that insert twice as slow. Readers join `customers`, and the
+-- next refresh drops rows of customers that left (whoever adds workspace deletion deletes these too).
 create table analytics_customers (
-  workspace_id uuid not null references workspaces on delete cascade,
-  customer_id uuid not null references customers on delete cascade,
+  workspace_id uuid not null,
+  customer_id uuid not null,
   first_day date not null,
   last_day date not null,
   orders integer not null,
@@ -114,8 +117,8 @@ create index orders_analytics on orders (workspace_id, placed_at) include (custo
 -- Subscription churn model scores (contractual businesses): P(churn) of every labelled-or-not
 -- customer, customers without orders included.
 create table analytics_churn_scores (
-  workspace_id uuid not null references workspaces on delete cascade,
-  customer_id uuid not null references customers on delete cascade,
+  workspace_id uuid not null,
+  customer_id uuid not null,
   probability double precision not null,
   primary key (workspace_id, customer_id)
 );

@@ -37,7 +37,7 @@ async function groupRows(db: Db, ctx: AnalyticsContext, where: ReturnType<typeof
            (a.revenue_minor::float8 / greatest(a.orders, 1)) as "averageOrderValue",
            (current_date - a.last_day) as "daysSinceLastOrder", (current_date - a.first_day) as "tenureDays",
            c.city, c.gender, c.language, c.tags
-      from analytics_customers a join customers c on c.id = a.customer_id
+      from analytics_customers a join customers c on c.id = a.customer_id and c.merged_into is null and c.erased_at is null
      where a.workspace_id = ${ctx.workspaceId} and ${where}
      order by hashtext(a.customer_id::text), a.customer_id
      limit ${GROUP_SAMPLE}`.execute(db);

@@ -98,7 +98,7 @@ export async function scoredCustomers(
   const cmp = direction === 'desc' ? sql`<` : sql`>`;
   const rows = await sql<ScoredRow>`
     select a.*, nullif(concat_ws(' ', c.first_name, c.last_name), '') as name, c.emails[1] as email, c.phones[1] as phone
-      from analytics_customers a join customers c on c.id = a.customer_id
+      from analytics_customers a join customers c on c.id = a.customer_id and c.merged_into is null and c.erased_at is null
      where a.workspace_id = ${ctx.workspaceId}
        ${q.segment ? sql`and a.segment = ${q.segment}` : sql``}
        ${q.risk ? sql`and a.risk = ${q.risk}` : sql``}

@@ -47,7 +47,7 @@ export async function buildCohorts(tx: Db, workspaceId: string): Promise<void> {
       create temp table ana_cm on commit drop as
       select d.customer_id, ${month} as p, sum(d.revenue) as revenue, count(*)::int as days
         from ana_days d join ana_cal cal on cal.day = d.day group by 1, 2`.execute(tx);
-    await store(tx, workspaceId, calendar, 'month', await cells(tx, sql`select customer_id, p, revenue, days from ana_cm`, month));
+    await store(tx, workspaceId, calendar, 'month', await cells(tx, sql`select customer_id, p, revenue, days from ana_cm`, month, true));
     for (const [grain, months] of [['quarter', 3], ['year', 12]] as const) {
       const per = sql`select customer_id, p / ${months}::int as p, revenue, days from ana_cm`;
       await store(tx, workspaceId, calendar, grain, await cells(tx, per, sql`${month} / ${months}::int`));
@@ -64,13 +64,14 @@ interface Cell {
 }
 
 /**
- * Cohort cells from rows (customer, period index, revenue, purchase days); a customer's cohort is
- * the period of their first purchase day (`cohortOf`, an expression over `cal` at that day).
+ * Cohort cells from rows (customer, period index, revenue, purchase days) — `grouped` when there is
+ * already one row per customer and period; a customer's cohort is the period of their first
+ * purchase day (`cohortOf`, an expression over `cal` at that day).
  */
-async function cells(tx: Db, rows: RawBuilder<unknown>, cohortOf: RawBuilder<unknown>): Promise<Cell[]> {
+async function cells(tx: Db, rows: RawBuilder<unknown>, cohortOf: RawBuilder<unknown>, grouped = false): Promise<Cell[]> {
   const result = await sql<Cell>`
     with per_period as (
-      select customer_id, p, sum(revenue) as revenue, sum(days) as days from (${rows}) r group by 1, 2
+      ${grouped ? rows : sql`select customer_id, p, sum(revenue) as revenue, sum(days) as days from (${rows}) r group by 1, 2`}
     )
     select ${cohortOf} as cohort, pp.p - ${cohortOf} as period_offset, count(*)::int as customers,
            sum(pp.revenue)::bigint as revenue, (count(*) filter (where pp.days >= 2))::int as repeaters

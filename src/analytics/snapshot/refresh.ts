@@ -3,6 +3,7 @@ import type { Db } from '../../database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { todayIn } from '../periods.ts';
 import { loadAnalyticsContext } from '../settings.ts';
+import { storeDistinctRanges } from './bases.ts';
 import { fitChurnModel } from './churn.ts';
 import { buildCohorts } from './cohorts.ts';
 import { buildCustomerDays, buildCustomerFacts, buildDaily, storeRfmSummary } from './facts.ts';
@@ -53,6 +54,7 @@ export async function refreshWorkspace(db: Db, workspaceId: string, log: Logger)
       const customers = await step('customers', () => buildCustomerFacts(tx, asOfDay));
       await step('daily', () => buildDaily(tx, ctx, asOfDay));
       await step('cohorts', () => buildCohorts(tx, workspaceId));
+      await step('ranges', () => storeDistinctRanges(tx, ctx, asOfDay));
       const model = await step('models', () => scoreCustomers(tx, ctx, asOfDay, log));
       await step('rfm', () => storeRfmSummary(tx, workspaceId));
       const pairs = await step('pairs', () => buildProductPairs(tx, workspaceId));
