@@ -214,6 +214,7 @@ test('the analytics console, in a browser, against a real server', { skip: !ADMI
     assert.ok((await chart.locator('.recharts-reference-line').count()) > 0, 'a line where the holdout starts');
     assert.match(await text(page.getByTestId('transactions-params-ll')), /^-?[\d,]+\.\d+$/);
     await page.getByTestId('model-converged').waitFor();
+    assert.match(await text(page.getByTestId('discrete-params-ll')), /^-?[\d,]+\.\d+$/, 'the monthly BG/BB model beside it');
     await assertNoBrokenNumbers('models');
     await shoot('en-models');
   });

@@ -38,6 +38,11 @@ test(
     assert.ok(models.transactions.tracking.length >= 70, 'a weekly tracking curve over the whole history');
     assert.ok(models.transactions.holdoutByFrequency.length >= 5);
     assert.ok(models.spend.params.p > 0);
+    assert.equal(models.discrete.model, 'bgbb', 'BG/BB on months after the first purchase');
+    for (const v of Object.values(models.discrete.params) as number[]) assert.ok(Number.isFinite(v) && v > 0);
+    const repeatMonths = models.discrete.expectedRepeat as number[];
+    assert.equal(repeatMonths.length, 12);
+    for (let i = 1; i < repeatMonths.length; i++) assert.ok((repeatMonths[i] ?? 0) > (repeatMonths[i - 1] ?? 0), 'expected repeat months grow with the horizon');
     const atRisk = await get('/api/v1/analytics/customers?sort=clv_at_risk&limit=20');
     const risks = atRisk.data.map((c: { clvAtRisk: number }) => c.clvAtRisk);
     assert.deepEqual(risks, [...risks].sort((a, b) => b - a), 'sorted by CLV at risk');
@@ -67,6 +72,8 @@ test('given only one-time buyers, then scores exist without predictions and the 
   const models = (await ws.api.get('/api/v1/analytics/models')).json();
   assert.equal(models.transactions, null);
   assert.match(models.reasons.join(' '), /no customer has bought twice/);
+  assert.equal(models.discrete, null);
+  assert.match(models.reasons.join(' '), /monthly \(BG\/BB\) model needs/);
   const list = (await ws.api.get('/api/v1/analytics/customers?sort=clv_at_risk')).json();
   assert.equal(list.data.length, 25);
   assert.equal(list.data[0].pAlive, null);

@@ -76,7 +76,7 @@ export interface AnalyticsTables {
   };
   analytics_models: {
     workspace_id: string;
-    kind: 'transactions' | 'spend' | 'churn' | 'rfm' | 'ranges';
+    kind: 'transactions' | 'spend' | 'churn' | 'rfm' | 'ranges' | 'discrete';
     result: JSONColumnType<Record<string, unknown>, string, string>;
     fitted_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };

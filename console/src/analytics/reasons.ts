@@ -22,6 +22,7 @@ const patterns: { re: RegExp; key: ReasonKey; params?: (m: RegExpMatchArray) => 
   { re: /^less than 8 weeks of order history/, key: 'shortHistory' },
   { re: /^no repeat purchases in the calibration period/, key: 'noCalibrationRepeat' },
   { re: /^only (\d+) customers carry the "(.+)" attribute; the churn model needs at least (\d+)$/, key: 'fewLabelled', params: (m) => ({ n: m[1] ?? '', label: m[2] ?? '', min: m[3] ?? '' }) },
+  { re: /^the monthly \(BG\/BB\) model needs/, key: 'noDiscrete' },
   { re: /^no customers with a predicted CLV or revenue yet$/, key: 'noVip' },
   { re: /^group A has no customers$/, key: 'emptyA' },
   { re: /^group B has no customers$/, key: 'emptyB' },

@@ -205,6 +205,17 @@ export interface ModelsReport {
   asOf: string | null;
   transactions: TransactionsModel | null;
   spend: { params: Record<string, number>; logLikelihood: number; customers: number; converged: boolean } | null;
+  /** BG/BB on months after the first purchase. */
+  discrete: {
+    model: 'bgbb';
+    opportunity: 'month';
+    params: Record<string, number>;
+    logLikelihood: number;
+    converged: boolean;
+    boundary: string[];
+    customers: number;
+    expectedRepeat: number[];
+  } | null;
   churn: {
     labelAttribute: string;
     rows: number;

@@ -1,3 +1,4 @@
+import { type BgBbData, type BgBbParams, bgBbExpectedTransactions, fitBgBb } from '../models/bgbb.ts';
 import { type ClvOptions, discountedExpectedTransactions } from '../models/clv.ts';
 import type { RfData } from '../models/data.ts';
 import { accuracySummary, type AccuracySummary, type FrequencyBucket, holdoutByFrequency, type TrackingPoint, trackingCurve } from '../models/diagnostics.ts';
@@ -82,5 +83,22 @@ export function holdoutCheck(input: HoldoutInput): HoldoutCheck {
   };
 }
 
-export const modelJobs = { predictTuples, fitSpend, holdoutCheck };
+export interface DiscreteFit {
+  fit: Result<{ params: BgBbParams; logLikelihood: number; converged: boolean; boundary: string[] }>;
+  /** Expected repeat purchases of a new customer over 1…12 opportunities. */
+  expected: number[];
+}
+
+/** BG/BB on discrete opportunities (months after the first purchase). */
+export function fitDiscrete(data: BgBbData): DiscreteFit {
+  const fit = fitBgBb(data);
+  if (!fit.ok) return { fit, expected: [] };
+  const { params, logLikelihood, converged, boundary } = fit.value;
+  return {
+    fit: { ok: true, value: { params, logLikelihood, converged, boundary } },
+    expected: Array.from({ length: 12 }, (_, i) => bgBbExpectedTransactions(params, i + 1)),
+  };
+}
+
+export const modelJobs = { predictTuples, fitSpend, holdoutCheck, fitDiscrete };
 export type ModelJobs = typeof modelJobs;

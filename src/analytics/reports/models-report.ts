@@ -9,11 +9,14 @@ export async function modelsReport(db: Db, ctx: AnalyticsContext) {
   const reasons = [...((byKind.get('transactions')?.reasons as string[] | undefined) ?? [])];
   const churn = byKind.get('churn');
   if (churn?.reason) reasons.push(churn.reason as string);
+  const discrete = byKind.get('discrete');
+  if (discrete?.reason) reasons.push(discrete.reason as string);
   return {
     asOf,
     transactions: (byKind.get('transactions')?.fit as never) ?? null,
     spend: (byKind.get('spend') as never) ?? null,
     churn: churn && !churn.reason ? (churn as never) : null,
+    discrete: discrete && !discrete.reason ? (discrete as never) : null,
     reasons: asOf ? reasons : ['figures have not been computed yet'],
   };
 }

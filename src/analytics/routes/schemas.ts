@@ -237,6 +237,19 @@ export const modelsReportSchema = z
         coefficients: z.array(z.object({ feature: z.string(), weight: z.number() })),
       })
       .nullable(),
+    discrete: z
+      .object({
+        model: z.literal('bgbb'),
+        opportunity: z.literal('month'),
+        params: z.object({ alpha: z.number(), beta: z.number(), gamma: z.number(), delta: z.number() }),
+        logLikelihood: z.number(),
+        converged: z.boolean(),
+        boundary: z.array(z.string()),
+        customers: z.number(),
+        expectedRepeat: z.array(z.number()).describe("A new customer's expected repeat months over the next 1…12 months"),
+      })
+      .nullable()
+      .describe('BG/BB on discrete opportunities: each whole month after the first purchase is one chance to buy again'),
     reasons: z.array(z.string()).describe('Why a model is missing, e.g. "no repeat purchases yet"'),
   })
   .meta({ id: 'ModelsReport' });

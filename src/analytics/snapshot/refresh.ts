@@ -6,6 +6,7 @@ import { loadAnalyticsContext } from '../settings.ts';
 import { storeDistinctRanges } from './bases.ts';
 import { fitChurnModel } from './churn.ts';
 import { buildCohorts } from './cohorts.ts';
+import { fitDiscreteModel } from './discrete.ts';
 import { buildCustomerDays, buildCustomerFacts, buildDaily, storeRfmSummary } from './facts.ts';
 import { buildProductPairs } from './pairs.ts';
 import { scoreCustomers } from './scores.ts';
@@ -57,6 +58,7 @@ export async function refreshWorkspace(db: Db, workspaceId: string, log: Logger)
       await step('ranges', () => storeDistinctRanges(tx, ctx, asOfDay));
       const model = await step('models', () => scoreCustomers(tx, ctx, asOfDay, log));
       await step('rfm', () => storeRfmSummary(tx, workspaceId));
+      await step('discrete', () => fitDiscreteModel(tx, ctx, asOfDay));
       const pairs = await step('pairs', () => buildProductPairs(tx, workspaceId));
       const churnModel = await step('churn', () => fitChurnModel(tx, ctx));
       const stats: RefreshStats = { customers, ...counts, pairs, model, churnModel, timings };

@@ -59,10 +59,11 @@ function TransactionsCard({ model }: { model: TransactionsModel }) {
 /** How well the models fit: tracking plot, holdout check, parameters, churn model. */
 export function ModelsTab() {
   const { t } = useTranslation();
+  const format = useAnalyticsFormat();
   const report = useModels();
   if (report.isPending) return <Loading />;
   if (report.isError) return <QueryError error={report.error} onRetry={() => void report.refetch()} />;
-  const { transactions, spend, churn, reasons } = report.data;
+  const { transactions, spend, churn, discrete, reasons } = report.data;
 
   return (
     <Stack gap="md" data-testid="analytics-models">
@@ -101,6 +102,24 @@ export function ModelsTab() {
                     </Badge>
                   </Group>
                   <ParamsTable params={spend.params} logLikelihood={spend.logLikelihood} testId="spend-params" />
+                </Card>
+              )}
+              {discrete && (
+                <Card withBorder radius="md" data-testid="discrete-model">
+                  <Group justify="space-between" mb="xs">
+                    <Title order={5}>{t('analytics.models.discrete')}</Title>
+                    <Badge variant="light" color={discrete.converged ? 'teal' : 'red'}>
+                      {discrete.converged ? t('analytics.models.converged') : t('analytics.models.notConverged')}
+                    </Badge>
+                  </Group>
+                  <Text size="xs" c="dimmed" mb="xs">
+                    {t('analytics.models.discreteHint', {
+                      customers: format.number(discrete.customers),
+                      m3: format.decimal(discrete.expectedRepeat[2] ?? 0, 2),
+                      m12: format.decimal(discrete.expectedRepeat[11] ?? 0, 2),
+                    })}
+                  </Text>
+                  <ParamsTable params={discrete.params} logLikelihood={discrete.logLikelihood} testId="discrete-params" />
                 </Card>
               )}
             </Stack>
