@@ -40,6 +40,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { runThenCleanUp } from '../lib/lifecycle.ts';
 import { compressRf } from '../../src/analytics/models/data.ts';
 import { fitBgNbd } from '../../src/analytics/models/bgnbd-fit.ts';
 import { discountedExpectedTransactions } from '../../src/analytics/models/clv.ts';
@@ -141,31 +142,7 @@ async function main() {
   const vafa: RunningVafa = await startVafa(loadConfig(env), createLogger('warn'));
   const direct = new pg.Pool({ connectionString: vafa.storage.url, max: 2, application_name: 'bench-direct' });
   direct.on('error', () => {}); // connections ended by the server's shutdown at the end
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () => (cleaning ??= stopAndRemove());
-  const stopAndRemove = async () => {
-    await direct.end();
-    await vafa.close();
-    fs.rmSync(workDir, { recursive: true, force: true });
-    if (dataDir && !args.keep && !REUSE) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (external && !args.keep) {
-      const admin = new pg.Client({ connectionString: external.adminUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${external.name} with (force)`);
-      await admin.end();
-    }
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping Vafa and removing the benchmark's data`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
-  try {
-    await run(vafa, direct, started, dataDir, workDir);
-  } finally {
-    await cleanUp();
-  }
+  await runThenCleanUp({ vafa, direct, remove: [workDir, args.keep || REUSE ? undefined : dataDir], external: args.keep ? undefined : external, log }, () => run(vafa, direct, started, dataDir, workDir));
 }
 
 /** GET over a keep-alive agent (node:http: the lightest client; it shares the cores with Vafa). */

@@ -26,6 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { runThenCleanUp } from '../lib/lifecycle.ts';
 import { startVafa, type RunningVafa } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -243,31 +244,7 @@ async function main() {
   const config = loadConfig(env);
   const vafa: RunningVafa = await startVafa(config, createLogger('warn'));
   const direct = new pg.Pool({ connectionString: vafa.storage.url, max: 2, application_name: 'bench-baseline' });
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () => (cleaning ??= stopAndRemove());
-  const stopAndRemove = async () => {
-    await direct.end();
-    await vafa.close();
-    fs.rmSync(workDir, { recursive: true, force: true });
-    if (dataDir && !args.keep) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (external && !args.keep) {
-      const admin = new pg.Client({ connectionString: external.adminUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${external.name} with (force)`);
-      await admin.end();
-    }
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping Vafa and removing the benchmark's data`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
-  try {
-    await run(vafa, direct, started, dataDir, workDir, config.dbPoolSize);
-  } finally {
-    await cleanUp();
-  }
+  await runThenCleanUp({ vafa, direct, remove: [workDir, args.keep ? undefined : dataDir], external: args.keep ? undefined : external, log }, () => run(vafa, direct, started, dataDir, workDir, config.dbPoolSize));
 }
 
 async function run(vafa: RunningVafa, direct: pg.Pool, started: Date, dataDir: string | undefined, workDir: string, poolSize: number) {
