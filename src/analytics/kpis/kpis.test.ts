@@ -196,3 +196,33 @@ test('given a focus KPI over a quarter, then its value is counted over the whole
   assert.equal(start.slice(8), '01', 'the current month by default (Gregorian here)');
   assert.ok(end > start);
 });
+
+test('given bad parameters, then a 400 names the field and nothing changes', async () => {
+  const ws = await t.workspace();
+  for (const [url, field] of [
+    ['/api/v1/analytics/kpis?grain=decade', 'grain'],
+    ['/api/v1/analytics/kpis?periods=0', 'periods'],
+    ['/api/v1/analytics/kpis?date=1405-13-40', 'date'],
+    ['/api/v1/analytics/cohorts?grain=quarter', 'grain'],
+    ['/api/v1/analytics/customers?sort=random', 'sort'],
+  ] as const) {
+    const res = await ws.api.get(url);
+    assert.equal(res.statusCode, 400, url);
+    assert.equal(res.json().error.field, field, url);
+  }
+  const before = (await ws.api.get('/api/v1/analytics/settings')).json();
+  for (const [body, field] of [
+    [{ activeDays: 0 }, 'activeDays'],
+    [{ discountRate: 2 }, 'discountRate'],
+    [{ calendar: 'lunar' }, 'calendar'],
+    [{ focus: { kpi: 'revenue', target: 10, start: '2026-03-01', end: '2026-01-01' } }, 'focus.end'],
+  ] as const) {
+    const res = await ws.api.patch('/api/v1/analytics/settings', body);
+    assert.equal(res.statusCode, 400, JSON.stringify(body));
+    assert.equal(res.json().error.field, field, JSON.stringify(body));
+  }
+  assert.deepEqual((await ws.api.get('/api/v1/analytics/settings')).json(), before);
+  const analyst = await ws.keyFor('support');
+  assert.equal((await analyst.post('/api/v1/analytics/refresh')).statusCode, 403, 'support may read figures, not recompute them');
+  assert.equal((await analyst.get('/api/v1/analytics/rfm')).statusCode, 200);
+});
