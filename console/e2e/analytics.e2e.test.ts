@@ -40,13 +40,16 @@ async function loadDemo(url: string): Promise<{ customers: number; orders: numbe
     const log = createLogger('warn');
     const result = await loadDemo(createServices(db, loadConfig(process.env), log), { referenceDataDir: '/nonexistent', forceGenerated: true, generatedCustomers: ${DEMO_CUSTOMERS} });
     await db.destroy();
-    process.stdout.write(JSON.stringify(result));`;
+    process.stdout.write('\\nDEMO-RESULT ' + JSON.stringify(result) + '\\n');`;
   const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
     maxBuffer: 16 * 1024 * 1024,
   });
-  return JSON.parse(stdout.slice(stdout.indexOf('{')));
+  // Log lines may come before or after it: the result is the one marked line.
+  const line = stdout.split('\n').find((l) => l.startsWith('DEMO-RESULT '));
+  if (!line) throw new Error(`the demo loader printed no result:\n${stdout}`);
+  return JSON.parse(line.slice('DEMO-RESULT '.length));
 }
 
 before(async () => {
