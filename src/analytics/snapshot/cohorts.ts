@@ -1,12 +1,13 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import { dayNumber, isoDay, periodIndex, periodStartOfIndex } from '../periods.ts';
 import type { Calendar, Grain } from '../routes/schemas.ts';
 
 export type StoredGrain = Exclude<Grain, 'day'>;
 
-const calendars = ['gregorian', 'jalali'] as const;
-const column = (calendar: Calendar, grain: 'week' | 'month') => `${calendar[0]}_${grain}`;
+const variants = (['gregorian', 'jalali'] as const).flatMap((calendar) =>
+  (['week', 'month', 'quarter', 'year'] as const).map((grain) => ({ calendar, grain, column: `${calendar[0]}_${grain}` })),
+);
 
 /**
  * Acquisition cohorts × periods since acquisition for both calendars and every grain from week to
@@ -14,10 +15,12 @@ const column = (calendar: Calendar, grain: 'week' | 'month') => `${calendar[0]}_
  * sums), returning ones (offsets > 0) and repeat ones (also offset-0 customers who came back within
  * their first period: `repeat_customers`), which are not additive over days.
  *
- * Jalali months have no SQL function, so a small day → period-index table (one row per day in the
- * data's range) is built here and joined. Customer-days are grouped once per calendar into
- * customer-months, and quarters and years are grouped from those (a quarter is three consecutive
- * month indexes), so the big table is read four times, not eight.
+ * One ordered pass over every customer's purchase days computes all eight tables: for each
+ * calendar and grain, a day's period, the customer's first period (the cohort), whether the day
+ * opens a period for the customer (counts them once there) and whether it is their second day in
+ * it (a repeat); `grouping sets` then sum the eight (cohort, offset) tables at once. Jalali months
+ * have no SQL function, so a small day → period-index table (one row per day of the data) is
+ * built here and joined.
  */
 export async function buildCohorts(tx: Db, workspaceId: string): Promise<void> {
   await sql`delete from analytics_cohorts where workspace_id = ${workspaceId}`.execute(tx);
@@ -26,68 +29,61 @@ export async function buildCohorts(tx: Db, workspaceId: string): Promise<void> {
   const { first, last } = range.rows[0] ?? {};
   if (!first || !last) return;
   const days: string[] = [];
-  const indexes: Record<string, number[]> = { g_week: [], g_month: [], j_week: [], j_month: [] };
+  const indexes: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.column, []]));
   for (let d = dayNumber(first); d <= dayNumber(last); d++) {
     days.push(isoDay(d));
-    for (const calendar of calendars)
-      for (const grain of ['week', 'month'] as const) indexes[column(calendar, grain)]?.push(periodIndex(d, grain, calendar));
+    for (const v of variants) indexes[v.column]?.push(periodIndex(d, v.grain, v.calendar));
   }
   await sql`
     create temp table ana_cal on commit drop as
-    select * from unnest(${days}::date[], ${indexes.g_week}::int[], ${indexes.g_month}::int[], ${indexes.j_week}::int[], ${indexes.j_month}::int[])
-      as t(day, g_week, g_month, j_week, j_month)`.execute(tx);
-  await sql`create unique index on ana_cal (day)`.execute(tx);
+    select * from unnest(${days}::date[], ${sql.join(variants.map((v) => sql`${indexes[v.column]}::int[]`))})
+      as t(day, ${sql.join(variants.map((v) => sql.raw(v.column)))})`.execute(tx);
 
-  for (const calendar of calendars) {
-    const week = sql.ref(`cal.${column(calendar, 'week')}`);
-    const month = sql.ref(`cal.${column(calendar, 'month')}`);
-    await store(tx, workspaceId, calendar, 'week', await cells(tx, sql`select d.customer_id, ${week} as p, d.revenue, 1 as days from ana_days d join ana_cal cal on cal.day = d.day`, week));
-    await sql`drop table if exists ana_cm`.execute(tx);
-    await sql`
-      create temp table ana_cm on commit drop as
-      select d.customer_id, ${month} as p, sum(d.revenue) as revenue, count(*)::int as days
-        from ana_days d join ana_cal cal on cal.day = d.day group by 1, 2`.execute(tx);
-    await store(tx, workspaceId, calendar, 'month', await cells(tx, sql`select customer_id, p, revenue, days from ana_cm`, month, true));
-    for (const [grain, months] of [['quarter', 3], ['year', 12]] as const) {
-      const per = sql`select customer_id, p / ${months}::int as p, revenue, days from ana_cm`;
-      await store(tx, workspaceId, calendar, grain, await cells(tx, per, sql`${month} / ${months}::int`));
-    }
+  const perDay = variants.map(({ column: c }) =>
+    sql.raw(`first_value(cal.${c}) over w as ${c}_c, cal.${c} - first_value(cal.${c}) over w as ${c}_o,
+             (lag(cal.${c}) over w is distinct from cal.${c}) as ${c}_new,
+             (lag(cal.${c}) over w = cal.${c} and lag(cal.${c}, 2) over w is distinct from cal.${c}) as ${c}_rep`),
+  );
+  const sums = variants.map(({ column: c }) =>
+    sql.raw(`grouping(${c}_c, ${c}_o) = 0 as ${c}_is, ${c}_c, ${c}_o,
+             (count(*) filter (where ${c}_new))::int as ${c}_n, (count(*) filter (where ${c}_rep))::int as ${c}_r`),
+  );
+  const sets = variants.map(({ column: c }) => sql.raw(`(${c}_c, ${c}_o)`));
+  const rows = await sql<Record<string, number | boolean | null>>`
+    with per_day as (
+      select d.revenue, ${sql.join(perDay)}
+        from ana_days d join ana_cal cal on cal.day = d.day
+      window w as (partition by d.customer_id order by d.day)
+    )
+    select sum(revenue)::bigint as revenue, ${sql.join(sums)}
+      from per_day
+     group by grouping sets (${sql.join(sets)})`.execute(tx);
+
+  for (const v of variants) {
+    const c = v.column;
+    const cells = rows.rows.filter((r) => r[`${c}_is`] === true);
+    if (!cells.length) continue;
+    const num = (r: Record<string, number | boolean | null>, key: string) => Number(r[key] ?? 0);
+    await store(tx, workspaceId, v.calendar, v.grain, {
+      cohorts: cells.map((r) => isoDay(periodStartOfIndex(num(r, `${c}_c`), v.grain, v.calendar))),
+      offsets: cells.map((r) => num(r, `${c}_o`)),
+      customers: cells.map((r) => num(r, `${c}_n`)),
+      revenue: cells.map((r) => num(r, 'revenue')),
+      repeaters: cells.map((r) => num(r, `${c}_r`)),
+    });
   }
 }
 
-interface Cell {
-  cohort: number;
-  period_offset: number;
-  customers: number;
-  revenue: number;
-  repeaters: number;
-}
-
-/**
- * Cohort cells from rows (customer, period index, revenue, purchase days) — `grouped` when there is
- * already one row per customer and period; a customer's cohort is the period of their first
- * purchase day (`cohortOf`, an expression over `cal` at that day).
- */
-async function cells(tx: Db, rows: RawBuilder<unknown>, cohortOf: RawBuilder<unknown>, grouped = false): Promise<Cell[]> {
-  const result = await sql<Cell>`
-    with per_period as (
-      ${grouped ? rows : sql`select customer_id, p, sum(revenue) as revenue, sum(days) as days from (${rows}) r group by 1, 2`}
-    )
-    select ${cohortOf} as cohort, pp.p - ${cohortOf} as period_offset, count(*)::int as customers,
-           sum(pp.revenue)::bigint as revenue, (count(*) filter (where pp.days >= 2))::int as repeaters
-      from per_period pp
-      join ana_cust c on c.customer_id = pp.customer_id
-      join ana_cal cal on cal.day = c.first_day
-     group by 1, 2`.execute(tx);
-  return result.rows;
-}
-
-async function store(tx: Db, workspaceId: string, calendar: Calendar, grain: StoredGrain, rows: Cell[]) {
-  if (!rows.length) return;
-  const cohorts = rows.map((r) => isoDay(periodStartOfIndex(r.cohort, grain, calendar)));
+async function store(
+  tx: Db,
+  workspaceId: string,
+  calendar: Calendar,
+  grain: StoredGrain,
+  cells: { cohorts: string[]; offsets: number[]; customers: number[]; revenue: number[]; repeaters: number[] },
+) {
   await sql`
     insert into analytics_cohorts (workspace_id, calendar, grain, cohort, period_offset, customers, revenue_minor, repeat_customers)
     select ${workspaceId}::uuid, ${calendar}, ${grain}, c, o, n, r, rc
-      from unnest(${cohorts}::date[], ${rows.map((r) => r.period_offset)}::int[], ${rows.map((r) => r.customers)}::int[],
-                  ${rows.map((r) => r.revenue)}::bigint[], ${rows.map((r) => r.repeaters)}::int[]) as t(c, o, n, r, rc)`.execute(tx);
+      from unnest(${cells.cohorts}::date[], ${cells.offsets}::int[], ${cells.customers}::int[], ${cells.revenue}::bigint[], ${cells.repeaters}::int[])
+        as t(c, o, n, r, rc)`.execute(tx);
 }
