@@ -40,7 +40,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { runThenCleanUp } from '../lib/lifecycle.ts';
+import { prepareStorage, runThenCleanUp } from '../lib/lifecycle.ts';
 import { compressRf } from '../../src/analytics/models/data.ts';
 import { fitBgNbd } from '../../src/analytics/models/bgnbd-fit.ts';
 import { discountedExpectedTransactions } from '../../src/analytics/models/clv.ts';
@@ -52,8 +52,6 @@ import { startVafa, type RunningVafa } from '../../src/app.ts';
 import type { Database } from '../../src/database.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { databaseUrl } from '../../src/testing/database.ts';
-import { freePort } from '../../src/testing/processes.ts';
 import { createApiKey } from '../../src/workspaces/keys.ts';
 import { createWorkspace } from '../../src/workspaces/team.ts';
 import { MemorySampler, postmasterPid, type MemoryPeak } from '../customers/memory.ts';
@@ -122,21 +120,9 @@ const LOAD = args.load.split(',').map((name) => {
 
 async function main() {
   const started = new Date();
-  let external: { adminUrl: string; name: string } | undefined;
-  let dataDir: string | undefined;
-  const env: Record<string, string> = { LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', VAFA_ANALYTICS_CHECK_SECONDS: '0' };
-  if (args['database-url']) {
-    external = { adminUrl: args['database-url'], name: `vafa_bench_${process.pid}` };
-    const admin = new pg.Client({ connectionString: external.adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${external.name}`);
-    await admin.end();
-    env.DATABASE_URL = databaseUrl(external.adminUrl, external.name);
-  } else {
-    dataDir = REUSE ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-bench-'));
-    env.VAFA_DATA_DIR = dataDir;
-    env.VAFA_EMBEDDED_PG_PORT = String(await freePort());
-  }
+  const storage = await prepareStorage({ databaseUrl: args['database-url'], reuseDir: REUSE });
+  const { external, dataDir } = storage;
+  const env: Record<string, string> = { LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', VAFA_ANALYTICS_CHECK_SECONDS: '0', ...storage.env };
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-bench-duck-'));
   if (dataDir) log(`embedded PostgreSQL data directory: ${dataDir}${args.keep ? ' (kept at the end: --keep)' : ''}`);
   const vafa: RunningVafa = await startVafa(loadConfig(env), createLogger('warn'));

@@ -18,19 +18,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { runThenCleanUp } from '../lib/lifecycle.ts';
+import { prepareStorage, runThenCleanUp } from '../lib/lifecycle.ts';
 import { startVafa, type RunningVafa } from '../../src/app.ts';
 import { searchTextOf, normalizeFields } from '../../src/customers/service.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { searchKey } from '../../src/platform/text/normalize.ts';
 import { phoneQueryDigits } from '../../src/platform/text/phone.ts';
-import { databaseUrl } from '../../src/testing/database.ts';
 import { createApiKey } from '../../src/workspaces/keys.ts';
 import { createWorkspace } from '../../src/workspaces/team.ts';
 import { attributeDefinitions, generateBatch, searchQueries, type SearchTarget } from './data.ts';
 import { MemorySampler, postmasterPid, type MemoryPeak } from './memory.ts';
-import { freePort } from '../../src/testing/processes.ts';
 import { latency, pool } from '../lib/stats.ts';
 
 const { values: args } = parseArgs({
@@ -96,21 +94,9 @@ function searchSql(q: string, ordered: boolean): { text: string; params: string[
 
 async function main() {
   const started = new Date();
-  let external: { adminUrl: string; name: string } | undefined;
-  let dataDir: string | undefined;
-  const env: Record<string, string> = { LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1' };
-  if (args['database-url']) {
-    external = { adminUrl: args['database-url'], name: `vafa_bench_${process.pid}` };
-    const admin = new pg.Client({ connectionString: external.adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${external.name}`);
-    await admin.end();
-    env.DATABASE_URL = databaseUrl(external.adminUrl, external.name);
-  } else {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-bench-'));
-    env.VAFA_DATA_DIR = dataDir;
-    env.VAFA_EMBEDDED_PG_PORT = String(await freePort());
-  }
+  const storage = await prepareStorage({ databaseUrl: args['database-url'] });
+  const { external, dataDir } = storage;
+  const env: Record<string, string> = { LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', ...storage.env };
 
   const vafa: RunningVafa = await startVafa(loadConfig(env), createLogger('warn'));
   const direct = new pg.Pool({ connectionString: vafa.storage.url, max: CONCURRENCY, application_name: 'bench-baseline' });

@@ -26,12 +26,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { runThenCleanUp } from '../lib/lifecycle.ts';
+import { prepareStorage, runThenCleanUp } from '../lib/lifecycle.ts';
 import { startVafa, type RunningVafa } from '../../src/app.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { databaseUrl } from '../../src/testing/database.ts';
-import { freePort } from '../../src/testing/processes.ts';
 import { createApiKey } from '../../src/workspaces/keys.ts';
 import { createWorkspace } from '../../src/workspaces/team.ts';
 import { MemorySampler, postmasterPid, processTree, type MemoryPeak } from '../customers/memory.ts';
@@ -225,21 +223,9 @@ async function psqlCopy(url: string, file: string): Promise<number> {
 
 async function main() {
   const started = new Date();
-  let external: { adminUrl: string; name: string } | undefined;
-  let dataDir: string | undefined;
-  const env: Record<string, string> = { LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', VAFA_TRACKING_EVENTS_PER_SECOND: '100000000' };
-  if (args['database-url']) {
-    external = { adminUrl: args['database-url'], name: `vafa_bench_${process.pid}` };
-    const admin = new pg.Client({ connectionString: external.adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${external.name}`);
-    await admin.end();
-    env.DATABASE_URL = databaseUrl(external.adminUrl, external.name);
-  } else {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-bench-'));
-    env.VAFA_DATA_DIR = dataDir;
-    env.VAFA_EMBEDDED_PG_PORT = String(await freePort());
-  }
+  const storage = await prepareStorage({ databaseUrl: args['database-url'] });
+  const { external, dataDir } = storage;
+  const env: Record<string, string> = { LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', VAFA_TRACKING_EVENTS_PER_SECOND: '100000000', ...storage.env };
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-bench-copy-'));
   const config = loadConfig(env);
   const vafa: RunningVafa = await startVafa(config, createLogger('warn'));

@@ -1,5 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
+import { databaseUrl } from '../../src/testing/database.ts';
+import { freePort } from '../../src/testing/processes.ts';
 import type { RunningVafa } from '../../src/app.ts';
 
 /** What a benchmark started and must take down again, however it ends. */
@@ -43,4 +47,29 @@ export async function runThenCleanUp(r: BenchResources, run: () => Promise<void>
   } finally {
     await cleanUp();
   }
+}
+
+/** Where a benchmark's Vafa stores its data: its own database on an external server, or an embedded one. */
+export interface BenchStorage {
+  /** Environment for `loadConfig`, on top of the benchmark's own settings. */
+  env: Record<string, string>;
+  external?: { adminUrl: string; name: string };
+  dataDir?: string;
+}
+
+/**
+ * With `databaseUrl` (an admin URL), creates a database of its own on that server; otherwise an
+ * embedded PostgreSQL in `reuseDir` or a fresh temporary directory, on a free port.
+ */
+export async function prepareStorage(opts: { databaseUrl?: string; reuseDir?: string }): Promise<BenchStorage> {
+  if (opts.databaseUrl) {
+    const external = { adminUrl: opts.databaseUrl, name: `vafa_bench_${process.pid}` };
+    const admin = new pg.Client({ connectionString: external.adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${external.name}`);
+    await admin.end();
+    return { env: { DATABASE_URL: databaseUrl(external.adminUrl, external.name) }, external };
+  }
+  const dataDir = opts.reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-bench-'));
+  return { env: { VAFA_DATA_DIR: dataDir, VAFA_EMBEDDED_PG_PORT: String(await freePort()) }, dataDir };
 }
