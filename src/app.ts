@@ -6,9 +6,11 @@ import { customerRoutes, registerCustomerData } from './customers/routes/index.t
 import { Timeline } from './customers/timeline.ts';
 import { createDb, type Db } from './database.ts';
 import { registerImports } from './imports/index.ts';
+import { registerMessaging, registerMessagingData } from './messaging/index.ts';
 import type { Config } from './platform/config.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openStorage, type Storage } from './platform/db/storage.ts';
+import { registerSegmentData, registerSegments } from './segments/index.ts';
 import { healthRoute } from './platform/http/health.ts';
 import { createHttpServer, type App } from './platform/http/server.ts';
 import type { Logger } from './platform/logger.ts';
@@ -45,6 +47,8 @@ export function createServices(db: Db, config: Config, log: Logger): Services {
   const owners = new CustomerDataOwners();
   registerCustomerData(timeline, owners);
   registerTrackingData(timeline, owners);
+  registerSegmentData(timeline, owners);
+  registerMessagingData(timeline, owners);
   return {
     db,
     config,
@@ -71,6 +75,8 @@ export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode
   registerTracking(app, { ...services, eventsPerSecond: config.trackingEventsPerSecond });
   registerImports(app, services);
   registerAnalytics(app, services);
+  const segments = registerSegments(app, services);
+  registerMessaging(app, { ...services, segments });
   await app.ready();
   return app;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +69,8 @@ export async function prepareStorage(opts: { databaseUrl?: string; reuseDir?: st
     await admin.connect();
     await admin.query(`create database ${external.name}`);
     await admin.end();
-    return { env: { DATABASE_URL: databaseUrl(external.adminUrl, external.name) }, external };
+    // With DATABASE_URL, Vafa refuses to start without a master key for channel credentials.
+    return { env: { DATABASE_URL: databaseUrl(external.adminUrl, external.name), VAFA_SECRET_KEY: randomBytes(32).toString('base64') }, external };
   }
   const dataDir = opts.reuseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'vafa-bench-'));
   return { env: { VAFA_DATA_DIR: dataDir, VAFA_EMBEDDED_PG_PORT: String(await freePort()) }, dataDir };

@@ -109,7 +109,8 @@ export async function startVafa(adminUrl: string, workspace: string, owner: Owne
     cleanups.push(() => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`));
     const databaseUrl = new URL(adminUrl);
     databaseUrl.pathname = `/${databaseName}`;
-    const env = { ...process.env, DATABASE_URL: databaseUrl.toString(), LOG_LEVEL: 'warn' };
+    // With DATABASE_URL, Vafa refuses to start without a master key for channel credentials.
+    const env = { ...process.env, DATABASE_URL: databaseUrl.toString(), LOG_LEVEL: 'warn', VAFA_SECRET_KEY: randomBytes(32).toString('base64') };
 
     const init = await run(
       process.execPath,

@@ -43,3 +43,11 @@ describe('logs', () => {
     assert.equal(redactUrl('postgres://u:pw@h:5432/db'), 'postgres://u:***@h:5432/db');
   });
 });
+
+describe('public URL', () => {
+  test('given no VAFA_PUBLIC_URL, then providers are pointed at http://HOST:PORT; given one, its trailing slash is dropped', () => {
+    assert.equal(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).publicUrl, 'http://0.0.0.0:8080');
+    assert.equal(loadConfig({ VAFA_PUBLIC_URL: 'https://crm.example.com/' }).publicUrl, 'https://crm.example.com');
+    assert.throws(() => loadConfig({ VAFA_PUBLIC_URL: 'ftp://x' }), /VAFA_PUBLIC_URL/);
+  });
+});

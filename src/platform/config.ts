@@ -32,6 +32,18 @@ const envSchema = z.object({
   VAFA_REFERENCE_DATA_DIR: z.string().optional(),
   VAFA_TRACKING_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(100_000),
   VAFA_ANALYTICS_CHECK_SECONDS: z.coerce.number().int().min(0).default(60),
+  VAFA_DELIVERY_POLL_MS: z.coerce.number().int().min(0).default(1000).describe('How often the delivery worker looks for due messages (0: the worker does not run in this process)'),
+  VAFA_SEGMENTS_TICK_MS: z.coerce.number().int().min(0).default(250).describe('How often changed customers are re-evaluated against dynamic segments; 0: never'),
+  VAFA_SEGMENTS_RECOMPUTE_MS: z.coerce.number().int().min(0).default(900_000).describe('Full recompute of each dynamic segment at most this often (time-relative rules); 0: only on save'),
+  VAFA_SECRET_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional()
+    .describe('Master key sealing channel credentials at rest; required with DATABASE_URL, generated into the data directory otherwise'),
+  VAFA_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://crm.example.com' })
+    .optional()
+    .describe('Public base URL providers call back (webhooks, receipts); default http://HOST:PORT'),
   VAFA_TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -57,6 +69,16 @@ export interface Config {
   trackingEventsPerSecond: number;
   /** How often the analytics worker looks for workspaces whose orders changed; 0: only on request. */
   analyticsCheckSeconds: number;
+  /** How often the delivery worker looks for due messages; 0: no delivery worker in this process. */
+  deliveryPollMs: number;
+  /** Incremental segment pass interval (VAFA_SEGMENTS_TICK_MS); 0 disables it. */
+  segmentsTickMs: number;
+  /** Age after which a dynamic segment is recomputed in full (VAFA_SEGMENTS_RECOMPUTE_MS); 0 disables it. */
+  segmentsRecomputeMs: number;
+  /** AES-256 master key for secrets at rest (VAFA_SECRET_KEY); see platform/secrets.ts. */
+  secretKey: Buffer | undefined;
+  /** Where providers reach this Vafa (webhook and receipt URLs), without a trailing slash. */
+  publicUrl: string;
   /** Third-party reference data (CDNOW, Telco…): ../shared/data beside the project by default. */
   referenceDataDir: string;
 }
@@ -92,6 +114,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.VAFA_TRUST_PROXY === 'true',
     trackingEventsPerSecond: e.VAFA_TRACKING_EVENTS_PER_SECOND,
     analyticsCheckSeconds: e.VAFA_ANALYTICS_CHECK_SECONDS,
+    deliveryPollMs: e.VAFA_DELIVERY_POLL_MS,
+    segmentsTickMs: e.VAFA_SEGMENTS_TICK_MS,
+    segmentsRecomputeMs: e.VAFA_SEGMENTS_RECOMPUTE_MS,
+    secretKey: e.VAFA_SECRET_KEY ? Buffer.from(e.VAFA_SECRET_KEY, 'base64') : undefined,
+    publicUrl: (e.VAFA_PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     referenceDataDir: path.resolve(e.VAFA_REFERENCE_DATA_DIR ?? path.join(import.meta.dirname, '../../../shared/data')),
     consoleDir: path.resolve(e.VAFA_CONSOLE_DIR ?? path.join(import.meta.dirname, '../../console/dist')),
   };

@@ -58,6 +58,9 @@ export function apiClient(app: App, key: string): ApiClient {
   };
 }
 
+/** A fixed master key for sealed secrets: tests are reproducible and never touch a key file. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 0x5a).toString('base64');
+
 let counter = 0;
 
 /**
@@ -67,7 +70,7 @@ let counter = 0;
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await cloneTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', VAFA_ANALYTICS_CHECK_SECONDS: '0', ...env, DATABASE_URL: database.url });
+  const config = loadConfig({ LOG_LEVEL: 'silent', VAFA_ANALYTICS_CHECK_SECONDS: '0', VAFA_SECRET_KEY: TEST_SECRET_KEY, ...env, DATABASE_URL: database.url });
   const log = createLogger(config.logLevel);
   const db = createDb(database.url, 5);
   const app = await buildApp({ config, log, db, mode: (process.env.VAFA_TEST_STORAGE as 'embedded' | 'external') ?? 'external' });

@@ -56,6 +56,66 @@ const aImportCsv = 'externalId,firstName,email\na-imp-1,Arsalan,arsalan-imp@a.ex
 const aImport = await importFinished(a.api, (await ok(a.api.post('/api/v1/imports?kind=customers&fileName=A-only-import.csv', aImportCsv, { 'content-type': 'text/csv' }), 202)).id);
 assert.equal(aImport.rowsFailed, 1);
 
+// ── isolation setup: segments (A's segments data; keep each capability's lines under its own marker) ──
+const aSegment = await ok(a.api.post('/api/v1/segments', { name: 'A-only hand-picked', kind: 'manual' }), 201);
+await ok(a.api.post(`/api/v1/segments/${aSegment.id}/members`, { customerIds: [c1.id] }));
+const aDynamicSegment = await ok(a.api.post('/api/v1/segments', { name: 'A-only VIPs', kind: 'dynamic', rules: { type: 'group', op: 'and', conditions: [{ type: 'tag', operator: 'has', value: 'a-vip' }] } }), 201);
+assert.equal(aDynamicSegment.memberCount, 1);
+/** A's segments as A sees them; B's calls must leave them exactly so and never mention them. */
+const aSegmentsView = async () => ({
+  segments: (await ok(a.api.get('/api/v1/segments'))).data,
+  members: (await ok(a.api.get(`/api/v1/segments/${aSegment.id}/members`))).data,
+  dynamic: (await ok(a.api.get(`/api/v1/segments/${aDynamicSegment.id}/members`))).data,
+});
+const aSegmentsBefore = await aSegmentsView();
+async function segmentsUntouched(res?: LightMyRequestResponse) {
+  if (res) for (const marker of [aSegment.id, aDynamicSegment.id, 'A-only']) assert.ok(!res.body.includes(marker), `leaks A's segment: ${res.body.slice(0, 300)}`);
+  assert.deepEqual(await aSegmentsView(), aSegmentsBefore);
+}
+// ── isolation setup: channels (A's channels data; keep each capability's lines under its own marker) ──
+const aChannel = await ok(a.api.post('/api/v1/channels', { provider: 'webhook', name: 'A-only hook', settings: { url: 'https://a-only.example/hook', secret: 'A-only-webhook-secret' } }), 201);
+/** A's channel as A sees it; B's calls must leave it exactly so and never mention it. */
+const aChannelView = async () => ok(a.api.get(`/api/v1/channels/${aChannel.id}`));
+const aChannelBefore = await aChannelView();
+async function channelUntouched(res: LightMyRequestResponse) {
+  for (const marker of [aChannel.id, 'A-only', 'a-only.example']) assert.ok(!res.body.includes(marker), `leaks A's channel: ${res.body.slice(0, 300)}`);
+  assert.deepEqual(await aChannelView(), aChannelBefore);
+}
+// ── isolation setup: templates (A's templates data; keep each capability's lines under its own marker) ──
+const aTemplate = await ok(a.api.post('/api/v1/templates', { name: 'A-only template', category: 'transactional', variants: { fa: { sms: { text: 'A-only text {{ customer.first_name }}' } } } }), 201);
+await ok(a.api.put('/api/v1/messaging/voice', { tone: 'friendly', signatures: { fa: 'A-only signature' } }));
+/** A's template and voice as A sees them; B's calls must leave them exactly so. */
+const aTemplateView = async () => ({ template: await ok(a.api.get(`/api/v1/templates/${aTemplate.id}`)), voice: await ok(a.api.get('/api/v1/messaging/voice')) });
+const aTemplateBefore = await aTemplateView();
+const templateUntouched = async () => assert.deepEqual(await aTemplateView(), aTemplateBefore);
+const bTemplateInput = { name: 'B welcome', category: 'transactional', variants: { en: { sms: { text: 'Hi {{ customer.first_name }}' } } } };
+// ── isolation setup: delivery (A's delivery data; keep each capability's lines under its own marker) ──
+// Scheduled a year ahead so that the delivery worker leaves it exactly as it is while the cases run.
+const aMessage = await ok(a.api.post('/api/v1/messages', { customerId: c1.id, content: { text: 'A-only message text' }, channels: ['sms'], category: 'transactional', sendAt: new Date(Date.now() + 365 * 86_400_000).toISOString() }, { 'idempotency-key': 'shared-message-key' }), 202);
+await ok(a.api.put(`/api/v1/customers/${c1.id}/addresses/telegram`, { address: '424242' }));
+const aMessagingSettings = await ok(a.api.get('/api/v1/messaging/settings'));
+await ok(a.api.put('/api/v1/messaging/settings', { ...aMessagingSettings, timezone: 'Asia/Kabul', quietHours: { enabled: true, start: '20:15', end: '10:45' } }));
+/** A's outbox, address and settings as A sees them; B's calls must leave them exactly so. */
+const aDeliveryView = async () => ({
+  message: await ok(a.api.get(`/api/v1/messages/${aMessage.id}`)),
+  settings: await ok(a.api.get('/api/v1/messaging/settings')),
+  address: await t.db.selectFrom('customer_addresses').selectAll().where('customer_id', '=', c1.id).execute(),
+});
+const aDeliveryBefore = await aDeliveryView();
+async function deliveryUntouched(res?: LightMyRequestResponse) {
+  if (res) for (const marker of [aMessage.id, 'A-only', 'Asia/Kabul', '424242']) assert.ok(!res.body.includes(marker), `leaks A's delivery data: ${res.body.slice(0, 300)}`);
+  assert.deepEqual(await aDeliveryView(), aDeliveryBefore);
+}
+
+// ── isolation setup: preferences (A's preferences data; keep each capability's lines under its own marker) ──
+await ok(a.api.post('/api/v1/messaging/topics', { key: 'a-news', labels: { en: 'A-only newsletter' } }), 201);
+/** A's topics as A sees them; B's calls must leave them exactly so and never mention them. */
+const aTopicsView = async () => ok(a.api.get('/api/v1/messaging/topics'));
+const aTopicsBefore = await aTopicsView();
+async function topicsUntouched(res?: LightMyRequestResponse) {
+  if (res) assert.ok(!res.body.includes('A-only newsletter'), `leaks A's topic: ${res.body.slice(0, 300)}`);
+  assert.deepEqual(await aTopicsView(), aTopicsBefore);
+}
 // B's own data, so that "B sees none of A" is never vacuously true.
 const bCustomer = await ok(b.api.post('/api/v1/customers', { externalId: 'b-ext-1', firstName: 'Behnaz' }), 201);
 const bConsole = await loginSession(t.app, b.ownerEmail, b.ownerPassword);
@@ -508,6 +568,309 @@ const cases: IsolationCase[] = [
   { route: 'GET /api/v1/customers/{id}/analytics', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/analytics`)) },
   { route: 'GET /api/v1/imports/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/imports/${aImport.id}`)) },
   { route: 'GET /api/v1/imports/{id}/errors', expect: '404', run: async (as) => notFound(as.get(`/api/v1/imports/${aImport.id}/errors`)) },
+  // ── isolation cases: segments ──
+  {
+    route: 'GET /api/v1/segments',
+    expect: "none of A's segments",
+    run: async (as) => {
+      const res = await as.get('/api/v1/segments?limit=200');
+      assert.ok(!ids((await listed(Promise.resolve(res))).data).includes(aSegment.id));
+      await segmentsUntouched(res);
+    },
+  },
+  {
+    route: 'POST /api/v1/segments',
+    expect: "a segment of B's own whose rules see none of A's customers",
+    run: async (as) => {
+      const res = await as.post('/api/v1/segments', { name: 'B VIPs', kind: 'dynamic', rules: { type: 'group', op: 'and', conditions: [{ type: 'tag', operator: 'has', value: 'a-vip' }] } });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.equal(res.json().memberCount, 0);
+      await segmentsUntouched(res);
+      assert.equal((await as.delete(`/api/v1/segments/${res.json().id}`)).statusCode, 204);
+    },
+  },
+  {
+    route: 'POST /api/v1/segments/preview',
+    expect: "B's customers only, never a sample from A",
+    run: async (as) => {
+      const everyone = await listed(as.post('/api/v1/segments/preview', { rules: { type: 'group', op: 'and', conditions: [] } }));
+      assert.ok(!ids(everyone.sample.map((m: { customerId: string }) => ({ id: m.customerId }))).includes(c1.id));
+      const aTagged = await listed(as.post('/api/v1/segments/preview', { rules: { type: 'group', op: 'and', conditions: [{ type: 'event', name: 'A-only Purchase', operator: 'did' }] } }));
+      assert.equal(aTagged.count, 0);
+    },
+  },
+  { route: 'GET /api/v1/segments/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/segments/${aSegment.id}`)) },
+  {
+    route: 'PATCH /api/v1/segments/{id}',
+    expect: "404; A's segment keeps its name and rules",
+    run: async (as) => {
+      await notFound(as.patch(`/api/v1/segments/${aDynamicSegment.id}`, { name: 'taken over', rules: { type: 'group', op: 'or', conditions: [] } }));
+      await segmentsUntouched();
+    },
+  },
+  {
+    route: 'DELETE /api/v1/segments/{id}',
+    expect: "404; A's segment stays",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/segments/${aSegment.id}`));
+      await segmentsUntouched();
+    },
+  },
+  { route: 'GET /api/v1/segments/{id}/members', expect: '404', run: async (as) => notFound(as.get(`/api/v1/segments/${aSegment.id}/members`)) },
+  {
+    route: 'POST /api/v1/segments/{id}/members',
+    expect: "404 on A's segment; A's customer is not found for B's own segment",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/segments/${aSegment.id}/members`, { customerIds: [bCustomer.id] }));
+      const own = await as.post('/api/v1/segments', { name: 'B hand-picked', kind: 'manual' });
+      assert.equal(own.statusCode, 201, own.body);
+      const added = await as.post(`/api/v1/segments/${own.json().id}/members`, { customerIds: [c1.id] });
+      assert.deepEqual(added.json(), { added: 0, alreadyMembers: 0, notFound: [c1.id] });
+      assert.equal((await as.delete(`/api/v1/segments/${own.json().id}`)).statusCode, 204);
+      await segmentsUntouched();
+    },
+  },
+  {
+    route: 'DELETE /api/v1/segments/{id}/members/{customerId}',
+    expect: "404; A's member stays",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/segments/${aSegment.id}/members/${c1.id}`));
+      await segmentsUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/segments/{id}/import',
+    expect: "404; nobody added to A's segment",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/segments/${aSegment.id}/import?matchBy=external_id`, 'externalId\nb-ext-1\n', { 'content-type': 'text/csv' }));
+      await segmentsUntouched();
+    },
+  },
+  { route: 'GET /api/v1/customers/{id}/segments', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/segments`)) },
+  // ── isolation cases: channels ──
+  {
+    route: 'GET /api/v1/channels/providers',
+    expect: 'the same installed providers, nothing of A',
+    run: async (as) => channelUntouched(await as.get('/api/v1/channels/providers')),
+  },
+  {
+    route: 'GET /api/v1/channels',
+    expect: "none of A's channels",
+    run: async (as) => {
+      const res = await as.get('/api/v1/channels');
+      assert.deepEqual(res.json().data, []);
+      await channelUntouched(res);
+    },
+  },
+  {
+    route: 'POST /api/v1/channels',
+    expect: "a channel of B's own, even under A's channel name",
+    run: async (as) => {
+      const res = await as.post('/api/v1/channels', { provider: 'webhook', name: `B hook ${randomBytes(3).toString('hex')}`, settings: { url: 'https://b.example/hook', secret: 'b-webhook-secret-123' } });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.equal(res.json().isDefault, true, "A's default does not count in B");
+      await channelUntouched(res);
+      assert.equal((await as.delete(`/api/v1/channels/${res.json().id}`)).statusCode, 204);
+    },
+  },
+  { route: 'GET /api/v1/channels/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/channels/${aChannel.id}`)) },
+  {
+    route: 'PATCH /api/v1/channels/{id}',
+    expect: "404; A's channel keeps its name and secret",
+    run: async (as) => {
+      await notFound(as.patch(`/api/v1/channels/${aChannel.id}`, { name: 'taken over', settings: { secret: 'b-replaced-secret-123' } }));
+      await channelUntouched(await as.get('/api/v1/channels'));
+    },
+  },
+  {
+    route: 'DELETE /api/v1/channels/{id}',
+    expect: "404; A's channel stays",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/channels/${aChannel.id}`));
+      await channelUntouched(await as.get('/api/v1/channels'));
+    },
+  },
+  {
+    route: 'POST /api/v1/channels/{id}/verify',
+    expect: "404; A's channel status unchanged",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/channels/${aChannel.id}/verify`));
+      await channelUntouched(await as.get('/api/v1/channels'));
+    },
+  },
+  { route: 'POST /api/v1/channels/{id}/test', expect: "404; nothing sent through A's channel", run: async (as) => notFound(as.post(`/api/v1/channels/${aChannel.id}/test`, { address: 'b@b.example' })) },
+  {
+    route: 'POST /api/v1/channels/webpush/vapid-keys',
+    expect: 'a fresh key pair, nothing stored',
+    run: async (as) => channelUntouched(await as.post('/api/v1/channels/webpush/vapid-keys')),
+  },
+  // ── isolation cases: templates ──
+  {
+    route: 'GET /api/v1/templates',
+    expect: "A's templates are not listed",
+    run: async (as) => {
+      assert.ok(!ids((await listed(as.get('/api/v1/templates?limit=200'))).data).includes(aTemplate.id));
+      await templateUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/templates',
+    expect: "B's template is B's own; A's template is untouched",
+    run: async (as) => {
+      const created = await as.post('/api/v1/templates', { ...bTemplateInput, name: `B welcome ${randomBytes(3).toString('hex')}` });
+      assert.equal(created.statusCode, 201, created.body);
+      noLeak(created);
+      assert.notEqual(created.json().id, aTemplate.id);
+      await templateUntouched();
+    },
+  },
+  { route: 'GET /api/v1/templates/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/templates/${aTemplate.id}`)) },
+  {
+    route: 'PUT /api/v1/templates/{id}',
+    expect: "404; A's template keeps its content",
+    run: async (as) => {
+      await notFound(as.put(`/api/v1/templates/${aTemplate.id}`, bTemplateInput));
+      await templateUntouched();
+    },
+  },
+  {
+    route: 'DELETE /api/v1/templates/{id}',
+    expect: "404; A's template still exists",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/templates/${aTemplate.id}`));
+      await templateUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/templates/{id}/preview',
+    expect: "404 for A's template, and for A's customer in B's template",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/templates/${aTemplate.id}/preview`, { customerId: bCustomer.id, channel: 'sms' }));
+      const own = (await as.post('/api/v1/templates', { ...bTemplateInput, name: `B preview ${randomBytes(3).toString('hex')}` })).json();
+      await notFound(as.post(`/api/v1/templates/${own.id}/preview`, { customerId: c1.id, channel: 'sms' }));
+    },
+  },
+  {
+    route: 'POST /api/v1/templates/preview',
+    expect: "a draft cannot be rendered with A's customer",
+    run: async (as) => notFound(as.post('/api/v1/templates/preview', { customerId: c1.id, channel: 'sms', template: bTemplateInput })),
+  },
+  { route: 'POST /api/v1/templates/{id}/lint', expect: '404', run: async (as) => notFound(as.post(`/api/v1/templates/${aTemplate.id}/lint`)) },
+  {
+    route: 'GET /api/v1/messaging/voice',
+    expect: "B's voice, not A's tone or signature",
+    run: async (as) => {
+      const voice = await listed(as.get('/api/v1/messaging/voice'));
+      assert.notEqual(voice.signatures.fa, 'A-only signature');
+    },
+  },
+  {
+    route: 'PUT /api/v1/messaging/voice',
+    expect: "changes B's voice only",
+    run: async (as) => {
+      assert.equal((await listed(as.put('/api/v1/messaging/voice', { tone: 'formal', signatures: { fa: 'B signature' } }))).signatures.fa, 'B signature');
+      await templateUntouched();
+    },
+  },
+  // ── isolation cases: delivery ──
+  {
+    route: 'POST /api/v1/messages',
+    expect: "A's customer is unknown (400 customerId); B's key reuse of A's Idempotency-Key makes B's own message",
+    run: async (as) => {
+      const r = await as.post('/api/v1/messages', { customerId: c1.id, content: { text: 'B text' }, category: 'transactional' });
+      assert.equal(r.statusCode, 400, r.body);
+      assert.equal(r.json().error.field, 'customerId');
+      noLeak(r);
+      const own = await as.post('/api/v1/messages', { customerId: bCustomer.id, content: { text: 'B text' }, category: 'transactional', sendAt: new Date(Date.now() + 86_400_000).toISOString() }, { 'idempotency-key': 'shared-message-key' });
+      assert.equal(own.statusCode, 202, own.body);
+      assert.notEqual(own.json().id, aMessage.id);
+      await deliveryUntouched(own);
+    },
+  },
+  {
+    route: 'GET /api/v1/messages',
+    expect: "none of A's messages, even filtered by A's customer",
+    run: async (as) => {
+      const r = await as.get(`/api/v1/messages?customerId=${c1.id}`);
+      assert.deepEqual(JSON.parse(r.body).data, []);
+      const all = await as.get('/api/v1/messages');
+      assert.ok(!all.body.includes(aMessage.id));
+      await deliveryUntouched(all);
+    },
+  },
+  { route: 'GET /api/v1/messages/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/messages/${aMessage.id}`)) },
+  {
+    route: 'GET /api/v1/messaging/settings',
+    expect: "B's own defaults, not A's quiet hours",
+    run: async (as) => {
+      const r = await as.get('/api/v1/messaging/settings');
+      assert.equal(JSON.parse(r.body).timezone, 'Asia/Tehran');
+      await deliveryUntouched(r);
+    },
+  },
+  {
+    route: 'PUT /api/v1/messaging/settings',
+    expect: "changes B's settings only",
+    run: async (as) => {
+      const mine = JSON.parse((await as.get('/api/v1/messaging/settings')).body);
+      const r = await as.put('/api/v1/messaging/settings', { ...mine, quietHours: { enabled: false, start: '22:00', end: '08:00' } });
+      assert.equal(r.statusCode, 200, r.body);
+      await deliveryUntouched(r);
+    },
+  },
+  {
+    route: 'PUT /api/v1/customers/{id}/addresses/{kind}',
+    expect: "404 for A's customer; A's address unchanged",
+    run: async (as) => {
+      await notFound(as.put(`/api/v1/customers/${c1.id}/addresses/telegram`, { address: '999' }));
+      await deliveryUntouched();
+    },
+  },
+  {
+    route: 'DELETE /api/v1/customers/{id}/addresses/{kind}',
+    expect: "404 for A's customer; A's address still there",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/customers/${c1.id}/addresses/telegram`));
+      await deliveryUntouched();
+    },
+  },
+  // ── isolation cases: preferences ──
+  {
+    route: 'GET /api/v1/messaging/topics',
+    expect: "A's topics are not listed",
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/messaging/topics'));
+      assert.ok(!r.data.some((x: { key: string }) => x.key === 'a-news'));
+      await topicsUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/messaging/topics',
+    expect: "B's topic is B's own; A's topics are untouched",
+    run: async (as) => {
+      const created = await as.post('/api/v1/messaging/topics', { key: `b-${randomBytes(3).toString('hex')}`, labels: { en: 'B news' } });
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal(created.json().optedOut, 0);
+      await topicsUntouched(created);
+    },
+  },
+  { route: 'GET /api/v1/messaging/topics/{key}', expect: '404', run: async (as) => notFound(as.get('/api/v1/messaging/topics/a-news')) },
+  {
+    route: 'PUT /api/v1/messaging/topics/{key}',
+    expect: "404; A's labels unchanged",
+    run: async (as) => {
+      await notFound(as.put('/api/v1/messaging/topics/a-news', { labels: { en: 'B took it' } }));
+      await topicsUntouched();
+    },
+  },
+  {
+    route: 'DELETE /api/v1/messaging/topics/{key}',
+    expect: "404; A's topic still exists",
+    run: async (as) => {
+      await notFound(as.delete('/api/v1/messaging/topics/a-news'));
+      await topicsUntouched();
+    },
+  },
 ];
 
 async function countRows(table: 'tasks' | 'customers' | 'notes', workspaceId: string): Promise<number> {

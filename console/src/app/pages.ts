@@ -1,4 +1,4 @@
-import { type Icon, IconBroadcast, IconChartBar, IconChecklist, IconFileImport, IconSettings, IconUsers } from '@tabler/icons-react';
+import { type Icon, IconBroadcast, IconMessages, IconPlugConnected, IconTemplate, IconChartBar, IconChecklist, IconFileImport, IconSettings, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { en } from '../i18n/en';
 
@@ -59,6 +59,18 @@ export const PAGES: readonly PageEntry[] = [
     ],
   },
   {
+    id: 'segments',
+    path: '/segments',
+    labelKey: 'nav.segments',
+    icon: IconUsersGroup,
+    routes: [
+      { path: '/segments', component: page(() => import('../segments/SegmentsPage'), (m) => m.SegmentsPage) },
+      { path: '/segments/new', component: page(() => import('../segments/SegmentEditorPage'), (m) => m.SegmentEditorPage) },
+      { path: '/segments/:id', component: page(() => import('../segments/SegmentDetailPage'), (m) => m.SegmentDetailPage) },
+      { path: '/segments/:id/edit', component: page(() => import('../segments/SegmentEditorPage'), (m) => m.SegmentEditorPage) },
+    ],
+  },
+  {
     id: 'tasks',
     path: '/tasks',
     labelKey: 'nav.tasks',
@@ -71,6 +83,34 @@ export const PAGES: readonly PageEntry[] = [
     labelKey: 'nav.imports',
     icon: IconFileImport,
     routes: [{ path: '/imports', component: page(() => import('../imports/ImportPage'), (m) => m.ImportPage) }],
+  },
+  {
+    id: 'channels',
+    path: '/channels',
+    labelKey: 'nav.channels',
+    icon: IconPlugConnected,
+    routes: [{ path: '/channels', component: page(() => import('../channels/ChannelsPage'), (m) => m.ChannelsPage) }],
+  },
+  {
+    id: 'templates',
+    path: '/templates',
+    labelKey: 'nav.templates',
+    icon: IconTemplate,
+    routes: [
+      { path: '/templates', component: page(() => import('../templates/TemplatesPage'), (m) => m.TemplatesPage) },
+      { path: '/templates/new', component: page(() => import('../templates/TemplateEditorPage'), (m) => m.TemplateEditorPage) },
+      { path: '/templates/:id', component: page(() => import('../templates/TemplateEditorPage'), (m) => m.TemplateEditorPage) },
+    ],
+  },
+  {
+    id: 'messaging',
+    path: '/messaging',
+    labelKey: 'nav.messaging',
+    icon: IconMessages,
+    routes: [
+      { path: '/messaging', component: page(() => import('../messaging/MessagingPage'), (m) => m.MessagingPage) },
+      { path: '/messaging/:tab', component: page(() => import('../messaging/MessagingPage'), (m) => m.MessagingPage) },
+    ],
   },
   {
     id: 'settings',

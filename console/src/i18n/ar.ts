@@ -1,20 +1,32 @@
+import { channelsAr } from '../channels/i18n/ar';
 import { analyticsAr } from '../analytics/i18n/ar';
 import { importsAr } from '../imports/i18n';
+import { segmentsAr } from '../segments/i18n/ar';
+import { templatesAr } from '../templates/i18n/ar';
+import { messagingAr } from '../messaging/i18n/ar';
 import type { Messages } from './en';
 
 /** العربية */
 export const ar: Messages = {
   app: { name: 'وفا' },
+  channelSettings: channelsAr,
   nav: {
+    channels: 'القنوات',
     customers: 'العملاء',
     events: 'الأحداث المباشرة',
     tasks: 'المهام',
     imports: 'استيراد',
     settings: 'الإعدادات',
     analytics: 'التحليلات',
+    segments: 'الشرائح',
+    templates: 'قوالب الرسائل',
+    messaging: 'المراسلة',
   },
   imports: importsAr,
   analytics: analyticsAr,
+  segments: segmentsAr,
+  templates: templatesAr,
+  messaging: messagingAr,
   layout: {
     toggleNav: 'إظهار القائمة أو إخفاؤها',
     language: 'اللغة',

@@ -1,5 +1,9 @@
+import { channelsEn } from '../channels/i18n/en';
 import { analyticsEn } from '../analytics/i18n/en';
 import { importsEn } from '../imports/i18n';
+import { segmentsEn } from '../segments/i18n/en';
+import { templatesEn } from '../templates/i18n/en';
+import { messagingEn } from '../messaging/i18n/en';
 
 /**
  * English strings: the reference shape. fa.ts and ar.ts are typed against it, so a missing
@@ -7,16 +11,24 @@ import { importsEn } from '../imports/i18n';
  */
 export const en = {
   app: { name: 'Vafa' },
+  channelSettings: channelsEn,
   nav: {
+    channels: 'Channels',
     customers: 'Customers',
     events: 'Live events',
     tasks: 'Tasks',
     imports: 'Import',
     settings: 'Settings',
     analytics: 'Analytics',
+    segments: 'Segments',
+    templates: 'Templates',
+    messaging: 'Messaging',
   },
   imports: importsEn,
   analytics: analyticsEn,
+  segments: segmentsEn,
+  templates: templatesEn,
+  messaging: messagingEn,
   layout: {
     toggleNav: 'Toggle navigation',
     language: 'Language',

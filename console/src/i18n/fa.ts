@@ -1,20 +1,32 @@
+import { channelsFa } from '../channels/i18n/fa';
 import { analyticsFa } from '../analytics/i18n/fa';
 import { importsFa } from '../imports/i18n';
+import { segmentsFa } from '../segments/i18n/fa';
+import { templatesFa } from '../templates/i18n/fa';
+import { messagingFa } from '../messaging/i18n/fa';
 import type { Messages } from './en';
 
 /** فارسی */
 export const fa: Messages = {
   app: { name: 'وفا' },
+  channelSettings: channelsFa,
   nav: {
+    channels: 'کانال‌ها',
     customers: 'مشتریان',
     events: 'رویدادهای زنده',
     tasks: 'کارها',
     imports: 'ورود اطلاعات',
     settings: 'تنظیمات',
     analytics: 'تحلیل‌ها',
+    segments: 'بخش‌ها',
+    templates: 'قالب‌های پیام',
+    messaging: 'پیام‌رسانی',
   },
   imports: importsFa,
   analytics: analyticsFa,
+  segments: segmentsFa,
+  templates: templatesFa,
+  messaging: messagingFa,
   layout: {
     toggleNav: 'باز و بسته کردن منو',
     language: 'زبان',

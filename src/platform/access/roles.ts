@@ -18,15 +18,19 @@ export const permissions = [
   'workspace:manage',
   'analytics:read',
   'analytics:manage', // settings, recompute now
+  'segments:manage',
+  'messaging:read', // templates, messages, broadcasts, delivery reports
+  'messaging:manage', // write templates, send, broadcasts, messaging settings
+  'channels:manage', // provider credentials
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const read: Permission[] = ['customers:read', 'team:read', 'analytics:read'];
+const read: Permission[] = ['customers:read', 'team:read', 'analytics:read', 'messaging:read'];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(permissions),
   admin: new Set(permissions),
-  marketer: new Set([...read, 'customers:write', 'notes:write', 'tasks:write', 'attributes:manage', 'analytics:manage']),
+  marketer: new Set([...read, 'customers:write', 'notes:write', 'tasks:write', 'attributes:manage', 'analytics:manage', 'segments:manage', 'messaging:manage']),
   support: new Set([...read, 'customers:write', 'notes:write', 'tasks:write']),
   analyst: new Set([...read, 'audit:read', 'analytics:manage']),
 };
