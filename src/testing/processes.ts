@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
+import { TEST_SECRET_KEY } from './harness.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 const vafaBin = path.join(repoRoot, 'bin/vafa.mjs');
@@ -21,7 +22,9 @@ export function freePort(): Promise<number> {
 function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
   for (const key of Object.keys(base)) if (key.startsWith('VAFA_') || key === 'DATABASE_URL' || key === 'PORT' || key === 'NODE_TEST_CONTEXT') delete base[key];
-  return { ...base, LOG_LEVEL: 'info', ...env };
+  // An operator running Vafa on an external PostgreSQL sets VAFA_SECRET_KEY (config refuses to start without it).
+  const secret = env.DATABASE_URL && !env.VAFA_SECRET_KEY ? { VAFA_SECRET_KEY: TEST_SECRET_KEY } : {};
+  return { ...base, LOG_LEVEL: 'info', ...secret, ...env };
 }
 
 /** Runs `vafa <args>` to completion. */

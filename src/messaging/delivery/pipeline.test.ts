@@ -106,6 +106,9 @@ describe('delivery: frequency caps and priority', () => {
     clock.advance(1000);
     const [high] = await enqueue(t.db, w.id, clock, [{ customerId: c, channels: ['email'], priority: 9 }]);
     await worker.drain();
+    // Handled in the same batch, the low one may have yielded (priority-wait, 2 s) before the high one took the slot.
+    clock.advance(2001);
+    await worker.drain();
     assert.equal((await statusOf(t.db, high as string)).status, 'sent');
     assert.deepEqual(await statusOf(t.db, low as string).then((s) => [s.status, s.reason]), ['skipped', 'capped']);
   });
