@@ -3,8 +3,10 @@ import pg from 'pg';
 import type { AnalyticsTables } from './analytics/tables.ts';
 import type { CustomerTables } from './customers/tables.ts';
 import type { ImportTables } from './imports/tables.ts';
+import type { CalendarTables } from './messaging/calendar/tables.ts';
 import type { ChannelTables } from './messaging/channels/tables.ts';
 import type { DeliveryTables } from './messaging/delivery/tables.ts';
+import type { BroadcastTables } from './messaging/broadcasts/tables.ts';
 import type { PreferenceTables } from './messaging/preferences/tables.ts';
 import type { TemplateTables } from './messaging/templates/tables.ts';
 import type { PlatformTables } from './platform/db/tables.ts';
@@ -13,7 +15,7 @@ import type { TrackingTables } from './tracking/tables.ts';
 import type { WorkspaceTables } from './workspaces/tables.ts';
 
 /** Every table Vafa owns. Each capability declares its own in `<capability>/tables.ts`. */
-export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables, ImportTables, AnalyticsTables, ChannelTables, DeliveryTables, SegmentTables, TemplateTables, PreferenceTables {}
+export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables, ImportTables, AnalyticsTables, ChannelTables, DeliveryTables, SegmentTables, TemplateTables, PreferenceTables, CalendarTables, BroadcastTables {}
 
 /** A connection pool or an open transaction: services accept either. */
 export type Db = Kysely<Database>;

@@ -5,7 +5,9 @@ import type { Config } from '../platform/config.ts';
 import type { App } from '../platform/http/server.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SegmentService } from '../segments/service.ts';
+import { registerCalendar } from './calendar/index.ts';
 import { registerChannels } from './channels/index.ts';
+import { registerBroadcasts } from './broadcasts/index.ts';
 import { ChannelEvents } from './contracts.ts';
 import { registerDelivery, registerDeliveryData } from './delivery/index.ts';
 import { registerPreferences } from './preferences/index.ts';
@@ -34,5 +36,7 @@ export function registerMessaging(app: App, deps: MessagingDeps & { segments: Se
   const channels = registerChannels(app, { ...deps, events });
   const renderer = registerTemplates(app, deps);
   const preferences = registerPreferences(app, deps);
-  registerDelivery(app, { ...deps, channels, renderer, events, links: preferences.links });
+  registerCalendar(app, deps);
+  const worker = registerDelivery(app, { ...deps, channels, renderer, events, links: preferences.links });
+  registerBroadcasts(app, { ...deps, worker });
 }

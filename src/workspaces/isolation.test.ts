@@ -116,6 +116,34 @@ async function topicsUntouched(res?: LightMyRequestResponse) {
   if (res) assert.ok(!res.body.includes('A-only newsletter'), `leaks A's topic: ${res.body.slice(0, 300)}`);
   assert.deepEqual(await aTopicsView(), aTopicsBefore);
 }
+// ── isolation setup: broadcasts (A's broadcasts data; keep each capability's lines under its own marker) ──
+const aBroadcast = await ok(a.api.post('/api/v1/broadcasts', { name: 'A-only broadcast', segmentId: aSegment.id, templateId: aTemplate.id }), 201);
+const aNewsletter = await ok(
+  a.api.post('/api/v1/newsletters', { name: 'A-only RSS digest', feedUrl: 'https://a.example/feed.xml', schedule: { frequency: 'daily', time: '09:00' }, segmentId: aSegment.id, templateId: aTemplate.id, active: false }),
+  201,
+);
+/** A's broadcast and newsletter as A sees them; B's calls must leave them exactly so and never mention them. */
+const aBroadcastView = async () => ({ broadcast: await ok(a.api.get(`/api/v1/broadcasts/${aBroadcast.id}`)), newsletter: await ok(a.api.get(`/api/v1/newsletters/${aNewsletter.id}`)) });
+const aBroadcastBefore = await aBroadcastView();
+async function broadcastsUntouched(res?: LightMyRequestResponse) {
+  if (res) assert.ok(!res.body.includes('A-only broadcast') && !res.body.includes('A-only RSS digest'), `leaks A's broadcasts: ${res.body.slice(0, 300)}`);
+  assert.deepEqual(await aBroadcastView(), aBroadcastBefore);
+}
+// ── isolation setup: calendar (A's communication calendar data; keep each capability's lines under its own marker) ──
+await ok(a.api.put('/api/v1/contacts/alert', { days: 77, segmentId: aSegment.id, assigneeId: a.ownerId }));
+/** A's alert and c1's contacts (A's note) as A sees them; B's calls must leave them exactly so. */
+const aCalendarView = async () => ({
+  // lastRunAt moves when this process's scheduler runs A's alert; everything else must not.
+  alert: { ...(await ok(a.api.get('/api/v1/contacts/alert'))).alert, lastRunAt: undefined },
+  contacts: await ok(a.api.get(`/api/v1/customers/${c1.id}/contacts`)),
+  alertTasks: await t.db.selectFrom('tasks').select('id').where('workspace_id', '=', a.id).where('source', '=', 'contact-alert').execute(),
+});
+const aCalendarBefore = await aCalendarView();
+assert.equal(aCalendarBefore.contacts.channels.length, 1, "A's note is a contact");
+async function calendarUntouched(res?: LightMyRequestResponse) {
+  if (res) noLeak(res);
+  assert.deepEqual(await aCalendarView(), aCalendarBefore);
+}
 // B's own data, so that "B sees none of A" is never vacuously true.
 const bCustomer = await ok(b.api.post('/api/v1/customers', { externalId: 'b-ext-1', firstName: 'Behnaz' }), 201);
 const bConsole = await loginSession(t.app, b.ownerEmail, b.ownerPassword);
@@ -869,6 +897,162 @@ const cases: IsolationCase[] = [
     run: async (as) => {
       await notFound(as.delete('/api/v1/messaging/topics/a-news'));
       await topicsUntouched();
+    },
+  },
+  // ── isolation cases: broadcasts ──
+  {
+    route: 'GET /api/v1/broadcasts',
+    expect: "A's broadcasts are not listed",
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/broadcasts?limit=200'));
+      assert.ok(!r.data.some((x: { id: string }) => x.id === aBroadcast.id));
+      await broadcastsUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/broadcasts',
+    expect: "400 for A's segment and for A's template; A's broadcast untouched",
+    run: async (as) => {
+      const bSegment = await ok(as.post('/api/v1/segments', { name: `B audience ${randomBytes(3).toString('hex')}`, kind: 'manual' }), 201);
+      const withASegment = await as.post('/api/v1/broadcasts', { name: 'B broadcast', segmentId: aSegment.id, templateId: aTemplate.id });
+      assert.deepEqual([withASegment.statusCode, withASegment.json().error.field], [400, 'segmentId'], withASegment.body);
+      const withATemplate = await as.post('/api/v1/broadcasts', { name: 'B broadcast', segmentId: bSegment.id, templateId: aTemplate.id });
+      assert.deepEqual([withATemplate.statusCode, withATemplate.json().error.field], [400, 'templateId'], withATemplate.body);
+      await broadcastsUntouched(withATemplate);
+    },
+  },
+  { route: 'GET /api/v1/broadcasts/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/broadcasts/${aBroadcast.id}`)) },
+  {
+    route: 'PATCH /api/v1/broadcasts/{id}',
+    expect: "404; A's broadcast unchanged",
+    run: async (as) => {
+      await notFound(as.patch(`/api/v1/broadcasts/${aBroadcast.id}`, { name: 'B took it' }));
+      await broadcastsUntouched();
+    },
+  },
+  {
+    route: 'DELETE /api/v1/broadcasts/{id}',
+    expect: "404; A's broadcast still exists",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/broadcasts/${aBroadcast.id}`));
+      await broadcastsUntouched();
+    },
+  },
+  ...(['send', 'pause', 'resume', 'cancel'] as const).map((action) => ({
+    route: `POST /api/v1/broadcasts/{id}/${action}`,
+    expect: "404; A's broadcast still a draft",
+    run: async (as: HttpClient) => {
+      await notFound(as.post(`/api/v1/broadcasts/${aBroadcast.id}/${action}`, {}));
+      await broadcastsUntouched();
+    },
+  })),
+  { route: 'GET /api/v1/broadcasts/{id}/report', expect: '404', run: async (as) => notFound(as.get(`/api/v1/broadcasts/${aBroadcast.id}/report`)) },
+  { route: 'GET /api/v1/broadcasts/{id}/recipients', expect: '404', run: async (as) => notFound(as.get(`/api/v1/broadcasts/${aBroadcast.id}/recipients`)) },
+  {
+    route: 'POST /api/v1/broadcasts/{id}/test',
+    expect: "404; nothing queued for A's broadcast",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/broadcasts/${aBroadcast.id}/test`, { customerId: bCustomer.id }));
+      await broadcastsUntouched();
+    },
+  },
+  {
+    route: 'GET /api/v1/newsletters',
+    expect: "A's newsletters are not listed",
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/newsletters?limit=200'));
+      assert.ok(!r.data.some((x: { id: string }) => x.id === aNewsletter.id));
+    },
+  },
+  {
+    route: 'POST /api/v1/newsletters',
+    expect: "400 for A's segment; A's newsletter untouched",
+    run: async (as) => {
+      const res = await as.post('/api/v1/newsletters', { name: 'B digest', feedUrl: 'https://b.example/feed.xml', schedule: { frequency: 'daily', time: '09:00' }, segmentId: aSegment.id, templateId: aTemplate.id });
+      assert.deepEqual([res.statusCode, res.json().error.field], [400, 'segmentId'], res.body);
+      await broadcastsUntouched(res);
+    },
+  },
+  { route: 'GET /api/v1/newsletters/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/newsletters/${aNewsletter.id}`)) },
+  {
+    route: 'PATCH /api/v1/newsletters/{id}',
+    expect: "404; A's newsletter unchanged",
+    run: async (as) => {
+      await notFound(as.patch(`/api/v1/newsletters/${aNewsletter.id}`, { feedUrl: 'https://b.example/steal.xml' }));
+      await broadcastsUntouched();
+    },
+  },
+  {
+    route: 'DELETE /api/v1/newsletters/{id}',
+    expect: "404; A's newsletter still exists",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/newsletters/${aNewsletter.id}`));
+      await broadcastsUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/newsletters/{id}/run',
+    expect: "404; A's newsletter not run",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/newsletters/${aNewsletter.id}/run`, {}));
+      await broadcastsUntouched();
+    },
+  },
+  // ── isolation cases: calendar ──
+  { route: 'GET /api/v1/customers/{id}/contacts', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/contacts`)) },
+  {
+    route: 'GET /api/v1/contacts/not-contacted',
+    expect: "none of A's customers; A's segment is unknown (400 segmentId)",
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/contacts/not-contacted?days=1'));
+      assert.ok(!r.data.some((x: { customerId: string }) => x.customerId === c1.id || x.customerId === c2.id));
+      const scoped = await as.get(`/api/v1/contacts/not-contacted?segmentId=${aSegment.id}`);
+      assert.equal(scoped.statusCode, 400, scoped.body);
+      assert.equal(scoped.json().error.field, 'segmentId');
+      await calendarUntouched(scoped);
+    },
+  },
+  {
+    route: 'GET /api/v1/contacts/coverage',
+    expect: "B's own customers only; A's segment is unknown (400 segmentId)",
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/contacts/coverage'));
+      assert.equal(r.rows.find((x: { channel: string }) => x.channel === 'team').last7, 0, "A's note is not B's contact");
+      const scoped = await as.get(`/api/v1/contacts/coverage?segmentId=${aSegment.id}`);
+      assert.equal(scoped.statusCode, 400, scoped.body);
+      await calendarUntouched(scoped);
+    },
+  },
+  {
+    route: 'GET /api/v1/contacts/alert',
+    expect: "B's own alert, never A's",
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/contacts/alert'));
+      assert.notEqual(r.alert?.days, 77);
+      await calendarUntouched();
+    },
+  },
+  {
+    route: 'PUT /api/v1/contacts/alert',
+    expect: "changes B's alert only; A's segment and owner are refused (400)",
+    run: async (as) => {
+      const foreign = await as.put('/api/v1/contacts/alert', { days: 30, segmentId: aSegment.id });
+      assert.equal(foreign.statusCode, 400, foreign.body);
+      assert.equal(foreign.json().error.field, 'segmentId');
+      const owner = await as.put('/api/v1/contacts/alert', { days: 30, assigneeId: a.ownerId });
+      assert.equal(owner.json().error.field, 'assigneeId');
+      const own = await as.put('/api/v1/contacts/alert', { days: 30 });
+      assert.equal(own.statusCode, 200, own.body);
+      await calendarUntouched(own);
+    },
+  },
+  {
+    route: 'POST /api/v1/contacts/alert/run',
+    expect: "runs B's alert only; no task for A's customers",
+    run: async (as) => {
+      const r = await as.post('/api/v1/contacts/alert/run');
+      assert.equal(r.statusCode, 200, r.body);
+      await calendarUntouched(r);
     },
   },
 ];

@@ -1,4 +1,4 @@
-import { type Icon, IconBroadcast, IconMessages, IconPlugConnected, IconTemplate, IconChartBar, IconChecklist, IconFileImport, IconSettings, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { type Icon, IconBroadcast, IconCalendarUser, IconSpeakerphone, IconMessages, IconPlugConnected, IconTemplate, IconChartBar, IconChecklist, IconFileImport, IconSettings, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { en } from '../i18n/en';
 
@@ -111,6 +111,24 @@ export const PAGES: readonly PageEntry[] = [
       { path: '/messaging', component: page(() => import('../messaging/MessagingPage'), (m) => m.MessagingPage) },
       { path: '/messaging/:tab', component: page(() => import('../messaging/MessagingPage'), (m) => m.MessagingPage) },
     ],
+  },
+  {
+    id: 'broadcasts',
+    path: '/broadcasts',
+    labelKey: 'nav.broadcasts',
+    icon: IconSpeakerphone,
+    routes: [
+      { path: '/broadcasts', component: page(() => import('../broadcasts/BroadcastsPage'), (m) => m.BroadcastsPage) },
+      { path: '/broadcasts/new', component: page(() => import('../broadcasts/wizard/BroadcastWizardPage'), (m) => m.BroadcastWizardPage) },
+      { path: '/broadcasts/:id', component: page(() => import('../broadcasts/BroadcastDetailPage'), (m) => m.BroadcastDetailPage) },
+    ],
+  },
+  {
+    id: 'contacts',
+    path: '/contacts',
+    labelKey: 'nav.contacts',
+    icon: IconCalendarUser,
+    routes: [{ path: '/contacts', component: page(() => import('../contacts/ContactsPage'), (m) => m.ContactsPage) }],
   },
   {
     id: 'settings',

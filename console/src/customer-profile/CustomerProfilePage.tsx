@@ -3,6 +3,7 @@ import { IconArrowLeft, IconArrowRight, IconEraser, IconGitMerge, IconUserOff } 
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { CustomerAnalyticsCard } from '../analytics/CustomerAnalyticsCard';
+import { LastContactCard } from '../contacts/LastContactCard';
 import { isApiError } from '../api/client';
 import { useFormat } from '../i18n/format';
 import { EmptyState, Loading, QueryError } from '../shared/states';
@@ -80,6 +81,7 @@ export function CustomerProfilePage() {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
             {!customer.erasedAt && <CustomerAnalyticsCard customerId={customer.id} />}
+            {!customer.erasedAt && <LastContactCard customerId={customer.id} />}
             <AttributesCard customer={customer} />
             <TagsCard customer={customer} readOnly={readOnly} />
             <ConsentsCard customer={customer} readOnly={readOnly} />

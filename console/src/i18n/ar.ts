@@ -4,6 +4,8 @@ import { importsAr } from '../imports/i18n';
 import { segmentsAr } from '../segments/i18n/ar';
 import { templatesAr } from '../templates/i18n/ar';
 import { messagingAr } from '../messaging/i18n/ar';
+import { broadcastsAr } from '../broadcasts/i18n/ar';
+import { contactsAr } from '../contacts/i18n/ar';
 import type { Messages } from './en';
 
 /** العربية */
@@ -21,12 +23,16 @@ export const ar: Messages = {
     segments: 'الشرائح',
     templates: 'قوالب الرسائل',
     messaging: 'المراسلة',
+    broadcasts: 'البث الجماعي',
+    contacts: 'تقويم التواصل',
   },
   imports: importsAr,
   analytics: analyticsAr,
   segments: segmentsAr,
   templates: templatesAr,
   messaging: messagingAr,
+  broadcasts: broadcastsAr,
+  contacts: contactsAr,
   layout: {
     toggleNav: 'إظهار القائمة أو إخفاؤها',
     language: 'اللغة',

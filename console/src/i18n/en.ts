@@ -4,6 +4,8 @@ import { importsEn } from '../imports/i18n';
 import { segmentsEn } from '../segments/i18n/en';
 import { templatesEn } from '../templates/i18n/en';
 import { messagingEn } from '../messaging/i18n/en';
+import { broadcastsEn } from '../broadcasts/i18n/en';
+import { contactsEn } from '../contacts/i18n/en';
 
 /**
  * English strings: the reference shape. fa.ts and ar.ts are typed against it, so a missing
@@ -23,12 +25,16 @@ export const en = {
     segments: 'Segments',
     templates: 'Templates',
     messaging: 'Messaging',
+    broadcasts: 'Broadcasts',
+    contacts: 'Contact calendar',
   },
   imports: importsEn,
   analytics: analyticsEn,
   segments: segmentsEn,
   templates: templatesEn,
   messaging: messagingEn,
+  broadcasts: broadcastsEn,
+  contacts: contactsEn,
   layout: {
     toggleNav: 'Toggle navigation',
     language: 'Language',

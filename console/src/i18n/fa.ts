@@ -4,6 +4,8 @@ import { importsFa } from '../imports/i18n';
 import { segmentsFa } from '../segments/i18n/fa';
 import { templatesFa } from '../templates/i18n/fa';
 import { messagingFa } from '../messaging/i18n/fa';
+import { broadcastsFa } from '../broadcasts/i18n/fa';
+import { contactsFa } from '../contacts/i18n/fa';
 import type { Messages } from './en';
 
 /** فارسی */
@@ -21,12 +23,16 @@ export const fa: Messages = {
     segments: 'بخش‌ها',
     templates: 'قالب‌های پیام',
     messaging: 'پیام‌رسانی',
+    broadcasts: 'ارسال‌های گروهی',
+    contacts: 'تقویم ارتباط',
   },
   imports: importsFa,
   analytics: analyticsFa,
   segments: segmentsFa,
   templates: templatesFa,
   messaging: messagingFa,
+  broadcasts: broadcastsFa,
+  contacts: contactsFa,
   layout: {
     toggleNav: 'باز و بسته کردن منو',
     language: 'زبان',

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { ChannelKind } from '../channels/channel.ts';
+import { ALL_CHANNELS } from '../preferences/tables.ts';
 import { consentChannelOf, outcomeWeights, preferenceHalfLifeDays } from './policy.ts';
 import type { Cap, MessagingSettings } from './settings.ts';
 import type { MessageCategory } from './tables.ts';
@@ -17,44 +18,83 @@ export interface RecipientFacts {
   addresses: Map<string, { address: string; status: 'active' | 'invalid' }>;
   /** `${kind} ${address}` of every suppressed address. */
   suppressed: Set<string>;
+  /** The message template's topic (null: no template, or a template without a topic). */
+  topic: string | null;
+  /** Channels (a kind, or `*` for all) on which the customer opted out of `topic`. */
+  topicOptOuts: Set<string>;
 }
 
-/** The recipient, or undefined when the customer is gone (erased, merged away, deleted). */
-export async function loadRecipient(db: Db, workspaceId: string, customerId: string): Promise<RecipientFacts | undefined> {
-  // One round trip: the profile with its consents, addresses and suppressions.
-  const r = await sql<{
-    id: string;
-    first_name: string | null;
-    last_name: string | null;
-    language: string | null;
-    timezone: string | null;
-    emails: string[];
-    phones: string[];
-    live: boolean;
-    consents: [string, 'granted' | 'revoked'][];
-    addresses: [string, string, 'active' | 'invalid'][];
-    suppressed: string[];
-  }>`
-    select c.id, c.first_name, c.last_name, c.language, c.timezone, c.emails, c.phones,
-           (c.merged_into is null and c.erased_at is null) as live,
-           coalesce((select jsonb_agg(jsonb_build_array(k.channel, k.status)) from customer_consents k where k.customer_id = c.id), '[]') as consents,
-           coalesce((select jsonb_agg(jsonb_build_array(a.kind, a.address, a.status)) from customer_addresses a where a.customer_id = c.id), '[]') as addresses,
-           coalesce((select jsonb_agg(s.kind || ' ' || s.address) from suppressions s where s.customer_id = c.id), '[]') as suppressed
-      from customers c where c.workspace_id = ${workspaceId} and c.id = ${customerId}`.execute(db);
-  const c = r.rows[0];
-  if (!c?.live) return undefined;
-  const name = [c.first_name, c.last_name].filter(Boolean).join(' ');
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The columns of `recipientColumns`, prefixed so that they can sit beside a message row. */
+export interface RecipientRow {
+  r_id: string | null;
+  r_first_name: string | null;
+  r_last_name: string | null;
+  r_language: string | null;
+  r_timezone: string | null;
+  r_emails: string[] | null;
+  r_phones: string[] | null;
+  r_live: boolean | null;
+  r_consents: [string, 'granted' | 'revoked'][];
+  r_addresses: [string, string, 'active' | 'invalid'][];
+  r_suppressed: string[];
+  r_topic: string | null;
+  r_topic_opt_outs: string[];
+}
+
+/**
+ * The recipient's facts over a customer `c` and its message's topic `tp.topic`: the profile with
+ * its consents, addresses, suppressions and opt-outs of that topic (shared by loadRecipient and
+ * the decision query of decide.ts, so both read the same facts the same way).
+ */
+export const recipientColumns = sql`
+  c.id as r_id, c.first_name as r_first_name, c.last_name as r_last_name, c.language as r_language, c.timezone as r_timezone,
+  c.emails as r_emails, c.phones as r_phones, (c.merged_into is null and c.erased_at is null) as r_live,
+  coalesce((select jsonb_agg(jsonb_build_array(k.channel, k.status)) from customer_consents k where k.customer_id = c.id), '[]') as r_consents,
+  coalesce((select jsonb_agg(jsonb_build_array(a.kind, a.address, a.status)) from customer_addresses a where a.customer_id = c.id), '[]') as r_addresses,
+  coalesce((select jsonb_agg(s.kind || ' ' || s.address) from suppressions s where s.customer_id = c.id), '[]') as r_suppressed,
+  tp.topic as r_topic,
+  coalesce((select jsonb_agg(o.channel) from topic_opt_outs o where o.customer_id = c.id and o.topic = tp.topic), '[]') as r_topic_opt_outs`;
+
+/** Facts from a `recipientColumns` row; undefined when the customer is gone. */
+export function toRecipientFacts(c: RecipientRow): RecipientFacts | undefined {
+  if (!c.r_live || !c.r_id) return undefined;
+  const name = [c.r_first_name, c.r_last_name].filter(Boolean).join(' ');
   return {
-    id: c.id,
+    id: c.r_id,
     name: name || undefined,
-    language: c.language,
-    timezone: c.timezone,
-    emails: c.emails,
-    phones: c.phones,
-    consents: new Map(c.consents),
-    addresses: new Map(c.addresses.map(([kind, address, status]) => [kind, { address, status }])),
-    suppressed: new Set(c.suppressed),
+    language: c.r_language,
+    timezone: c.r_timezone,
+    emails: c.r_emails ?? [],
+    phones: c.r_phones ?? [],
+    consents: new Map(c.r_consents),
+    addresses: new Map(c.r_addresses.map(([kind, address, status]) => [kind, { address, status }])),
+    suppressed: new Set(c.r_suppressed),
+    topic: c.r_topic,
+    topicOptOuts: new Set(c.r_topic_opt_outs),
   };
+}
+
+/**
+ * The recipient, or undefined when the customer is gone (erased, merged away, deleted). With the
+ * message's `templateId`, the template's topic and the customer's opt-outs of that topic come along.
+ */
+export async function loadRecipient(db: Db, workspaceId: string, customerId: string, templateId?: string | null): Promise<RecipientFacts | undefined> {
+  // One round trip. Template ids are uuids; anything else (a test's symbolic id) has no topic.
+  const topic = templateId && UUID.test(templateId) ? sql`(select t.topic from message_templates t where t.workspace_id = ${workspaceId} and t.id = ${templateId}::uuid)` : sql`null::text`;
+  const r = await sql<RecipientRow>`
+    select ${recipientColumns}
+      from customers c cross join lateral (select ${topic} as topic) tp
+     where c.workspace_id = ${workspaceId} and c.id = ${customerId}`.execute(db);
+  const c = r.rows[0];
+  return c ? toRecipientFacts(c) : undefined;
+}
+
+/** A marketing message with a topic skips channels on which (or on all of which) the customer opted out of it. */
+export function topicAllows(kind: ChannelKind, category: MessageCategory, facts: RecipientFacts): boolean {
+  if (category === 'transactional' || facts.topic === null) return true;
+  return !facts.topicOptOuts.has(kind) && !facts.topicOptOuts.has(ALL_CHANNELS);
 }
 
 /**
@@ -78,25 +118,6 @@ export function addressOf(kind: ChannelKind, facts: RecipientFacts): string | un
   if (kind === 'whatsapp') return stored ? active : facts.phones[0];
   if (kind === 'webhook') return facts.id;
   return active;
-}
-
-/**
- * The customer's cap state in one round trip: the marketing slots used in the longest cap window
- * (channel, when), and how many marketing messages of theirs that are due now, wait to be decided
- * and outrank `m` — those get the last slots first.
- */
-export async function capState(db: Db, m: { id: string; customer_id: string; priority: number }, caps: readonly Cap[], now: Date) {
-  const longest = caps.length ? Math.max(...caps.map((c) => c.days)) : 0;
-  const since = new Date(now.getTime() - longest * 86_400_000);
-  const r = await sql<{ channel: string | null; at: Date | null; higher: number }>`
-    select channel, slot_at as at, null::int as higher from messages where customer_id = ${m.customer_id} and slot_at > ${since}
-    union all
-    select null, null, count(*)::int from messages
-     where customer_id = ${m.customer_id} and category = 'marketing' and status in ('queued', 'scheduled')
-       and not_before <= ${now} and priority > ${m.priority} and id <> ${m.id}`.execute(db);
-  const used = r.rows.flatMap((row) => (row.at ? [{ channel: row.channel, at: row.at }] : []));
-  const higher = r.rows.find((row) => row.higher !== null)?.higher ?? 0;
-  return { used, higher };
 }
 
 /** Slots left under a cap (Infinity when the cap does not apply to this channel). */

@@ -1,9 +1,10 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { Channel, ChannelDirectory, ChannelKind } from '../channels/channel.ts';
-import { addressOf, capState, channelScores, consentAllows, loadRecipient, slotsLeft, type RecipientFacts } from './checks.ts';
+import { addressOf, channelScores, consentAllows, slotsLeft, topicAllows, type RecipientFacts } from './checks.ts';
+import { loadDecision } from './facts.ts';
 import { recordEvent } from './outbox.ts';
-import { breakerOf, claimProbe } from './outcomes.ts';
+import { claimProbe } from './outcomes.ts';
 import { quietHoursEnd, rankChannels } from './policy.ts';
 import { timeZoneSchema, type MessagingSettings } from './settings.ts';
 import type { MessageRow } from './tables.ts';
@@ -12,7 +13,8 @@ export type Message = Selectable<MessageRow>;
 
 export interface DecideContext {
   workerId: string;
-  channels: ChannelDirectory;
+  /** Only `open` is used: the worker passes a per-pass memo of its directory. */
+  channels: Pick<ChannelDirectory, 'open'>;
   settings: MessagingSettings;
   now: Date;
   leaseMs: number;
@@ -31,7 +33,7 @@ export interface SendPlan {
 }
 
 /** Why a channel was not used for this message. */
-type ChannelRefusal = 'no-consent' | 'no-address' | 'suppressed' | 'no-channel' | 'capped' | 'channel-outage';
+type ChannelRefusal = 'no-consent' | 'topic-opt-out' | 'no-address' | 'suppressed' | 'no-channel' | 'capped' | 'channel-outage';
 
 /** Serialises every decision about one customer across all workers: caps count and reserve under it. */
 export async function lockCustomer(tx: Db, customerId: string): Promise<void> {
@@ -61,13 +63,15 @@ async function wait(tx: Db, m: Message, status: 'queued' | 'scheduled', until: D
 export async function decide(tx: Db, claimed: Message, ctx: DecideContext): Promise<SendPlan | undefined> {
   const { now } = ctx;
   await lockCustomer(tx, claimed.customer_id);
-  const m = (await tx.selectFrom('messages').selectAll().where('id', '=', claimed.id).forUpdate().executeTakeFirst()) as Message | undefined;
+  const { settings } = ctx;
+  // The message (locked), its recipient, the cap state and open breakers in one round trip.
+  const facts = await loadDecision(tx, claimed.id, settings.caps, now);
+  const m = facts?.message;
   // Another worker took it after our lease ran out: it is theirs now.
-  if (!m || m.locked_by !== ctx.workerId || (m.status !== 'queued' && m.status !== 'scheduled')) return undefined;
-  const recipient = await loadRecipient(tx, m.workspace_id, m.customer_id);
+  if (!facts || !m || m.locked_by !== ctx.workerId || (m.status !== 'queued' && m.status !== 'scheduled')) return undefined;
+  const { recipient } = facts;
   if (!recipient) return void (await settle(tx, m, 'skipped', 'customer-gone'));
   const marketing = m.category === 'marketing';
-  const { settings } = ctx;
 
   if (marketing && settings.quietHours.enabled) {
     const zone = recipient.timezone && timeZoneSchema.safeParse(recipient.timezone).success ? recipient.timezone : settings.timezone;
@@ -75,7 +79,7 @@ export async function decide(tx: Db, claimed: Message, ctx: DecideContext): Prom
     if (end) return void (await wait(tx, m, 'scheduled', end, 'quiet-hours', { timezone: zone }));
   }
 
-  const { used, higher } = marketing && settings.caps.length ? await capState(tx, m, settings.caps, now) : { used: [], higher: 0 };
+  const { used, higher } = marketing && settings.caps.length ? facts : { used: [], higher: 0 };
   if (marketing) {
     const left = Math.min(...settings.caps.map((c) => slotsLeft(c, 'all', used, now)));
     if (left <= 0) return void (await settle(tx, m, 'skipped', 'capped'));
@@ -92,6 +96,10 @@ export async function decide(tx: Db, claimed: Message, ctx: DecideContext): Prom
   for (const kind of candidates) {
     if (!consentAllows(kind, m.category, settings, recipient)) {
       refusals[kind] = 'no-consent';
+      continue;
+    }
+    if (!topicAllows(kind, m.category, recipient)) {
+      refusals[kind] = 'topic-opt-out';
       continue;
     }
     const address = addressOf(kind, recipient);
@@ -112,9 +120,8 @@ export async function decide(tx: Db, claimed: Message, ctx: DecideContext): Prom
       refusals[kind] = 'no-channel';
       continue;
     }
-    const breaker = await breakerOf(tx, opened.configId);
-    if (breaker.open) {
-      const probeAt = breaker.probeAt ?? now;
+    if (facts.openBreakers.has(opened.configId)) {
+      const probeAt = facts.openBreakers.get(opened.configId) ?? now;
       const probe = probeAt.getTime() <= now.getTime() && (await claimProbe(tx, opened.configId, now, ctx.breakerBaseMs));
       if (!probe) {
         refusals[kind] = 'channel-outage';

@@ -21,7 +21,7 @@ export interface DeliveryDeps extends MessagingDeps {
   renderer: MessageRenderer;
   events: ChannelEvents;
   /** Per-delivery unsubscribe/preference links (the preference page registers them). */
-  links?: (m: { workspaceId: string; customerId: string; messageId: string; channel: string }) => RenderRequest['links'];
+  links?: (m: { workspaceId: string; customerId: string; messageId: string; channel: string; topic?: string | null }) => RenderRequest['links'];
 }
 
 /** How often providers without receipt webhooks are polled. */

@@ -48,12 +48,6 @@ export async function suppress(
   if (p.reason === 'unsubscribed' || p.reason === 'blacklisted') await revokeConsent(db, log, p.workspaceId, p.customerId, p.kind, `provider:${p.reason}`);
 }
 
-/** Breaker state of a configured channel: open until `probeAt`, when one probe may go. */
-export async function breakerOf(db: Db, configId: string): Promise<{ exists: boolean; open: boolean; probeAt: Date | null }> {
-  const row = await db.selectFrom('channel_breakers').select(['opened_at', 'probe_at']).where('config_id', '=', configId).executeTakeFirst();
-  return { exists: Boolean(row), open: Boolean(row?.opened_at), probeAt: row?.probe_at ?? null };
-}
-
 /** Wins the right to send the one probe of an open breaker (others keep waiting). */
 export async function claimProbe(db: Db, configId: string, now: Date, baseMs: number): Promise<boolean> {
   // The winner pushes probe_at on by one base delay, so a probe lost in a crash is retried.

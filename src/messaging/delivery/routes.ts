@@ -7,6 +7,7 @@ import { errorResponses } from '../../platform/http/schemas.ts';
 import type { App } from '../../platform/http/server.ts';
 import { recordAudit } from '../../workspaces/audit.ts';
 import { deleteAddress, putAddress } from './addresses.ts';
+import { assertInlineParses } from './inline.ts';
 import { assertCustomer, enqueueMessages, getMessage, listMessages, toMessageView } from './outbox.ts';
 import { addressParamsSchema, addressSchema, listMessagesQuerySchema, messageDetailSchema, messageSchema, putAddressSchema, sendMessageSchema } from './schemas.ts';
 import { loadMessagingSettings, messagingSettingsSchema, saveMessagingSettings } from './settings.ts';
@@ -36,6 +37,8 @@ export function deliveryRoutes(app: App, deps: { db: Db; defaultCountry: string;
       const key = typeof header === 'string' ? header : request.body.clientMessageId;
       if (key !== undefined && (key.length < 1 || key.length > 255)) throw invalid('Idempotency-Key', 'must be 1–255 characters');
       const body = request.body;
+      // Inline content is Liquid like a template: a syntax error is refused now, not at send time.
+      if (body.content) assertInlineParses(body.content);
       const sendAt = body.sendAt ? new Date(body.sendAt) : undefined;
       const [result] = await db.transaction().execute(async (tx) => {
         await assertCustomer(tx, workspaceId, body.customerId);

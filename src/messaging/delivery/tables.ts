@@ -9,7 +9,7 @@ export const messageStatuses = ['queued', 'scheduled', 'sending', 'sent', 'deliv
 export type MessageStatus = (typeof messageStatuses)[number];
 export type MessageCategory = 'marketing' | 'transactional';
 
-/** Inline content of a message sent without a template (used as is, no Liquid). */
+/** Inline content of a message sent without a template (Liquid, rendered per recipient like a template). */
 export interface InlineContent {
   text: string;
   subject?: string | undefined;

@@ -9,6 +9,7 @@ import { decide, lockCustomer, type Message, type SendPlan } from './decide.ts';
 import { recordEvent } from './outbox.ts';
 import { recordChannelFailure, suppress } from './outcomes.ts';
 import { retryDelayMs } from './policy.ts';
+import { InlineRenderer } from './inline.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { MessageRow } from './tables.ts';
 import { loadMessagingSettings, type MessagingSettings } from './settings.ts';
@@ -36,7 +37,7 @@ export interface DeliveryWorkerOptions {
   /** How long a message waits for a higher-priority one to take a last cap slot. */
   yieldMs?: number;
   /** Per-delivery links (unsubscribe, preferences) built by the preference page. */
-  links?: (m: { workspaceId: string; customerId: string; messageId: string; channel: ChannelKind }) => RenderRequest['links'];
+  links?: (m: { workspaceId: string; customerId: string; messageId: string; channel: ChannelKind; topic?: string | null }) => RenderRequest['links'];
 }
 
 /**
@@ -52,6 +53,7 @@ export class DeliveryWorker {
   readonly id: string;
   readonly #o: Required<Omit<DeliveryWorkerOptions, 'links' | 'workerId'>> & Pick<DeliveryWorkerOptions, 'links'>;
   readonly #limiter = new RateLimiter();
+  readonly #inline: InlineRenderer;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #again = false;
@@ -72,6 +74,7 @@ export class DeliveryWorker {
       yieldMs: 2000,
       ...options,
     };
+    this.#inline = new InlineRenderer(options.db);
   }
 
   start(): void {
@@ -128,12 +131,26 @@ export class DeliveryWorker {
       settings.set(ws, loading);
       return loading;
     };
+    // One lookup of each workspace's channel per kind per pass, not one per message: a channel
+    // disabled or changed mid-pass is seen by the next pass (at most one batch later).
+    const opened = new Map<string, ReturnType<ChannelDirectory['open']>>();
+    const channels: Pick<ChannelDirectory, 'open'> = {
+      open: (workspaceId, kind) => {
+        const key = `${workspaceId} ${kind}`;
+        let known = opened.get(key);
+        if (!known) {
+          known = this.#o.channels.open(workspaceId, kind);
+          opened.set(key, known);
+        }
+        return known;
+      },
+    };
     let next = 0;
     const lane = async () => {
       while (next < claimed.length && !this.#closed) {
         const m = claimed[next++] as Message;
         try {
-          await this.#handle(m, await settingsOf(m.workspace_id));
+          await this.#handle(m, await settingsOf(m.workspace_id), channels);
         } catch (e) {
           // A bug or a lost database: the lease runs out and another pass retries the message.
           this.#o.log.error({ err: e, messageId: m.id }, 'delivery of a message failed');
@@ -169,13 +186,13 @@ export class DeliveryWorker {
     return r.rows;
   }
 
-  async #handle(m: Message, settings: MessagingSettings): Promise<void> {
+  async #handle(m: Message, settings: MessagingSettings, channels: Pick<ChannelDirectory, 'open'>): Promise<void> {
     const now = this.#o.now();
     const plan =
       m.status === 'sending'
         ? await this.#o.db.transaction().execute((tx) => this.#resume(tx, m, settings))
         : await this.#o.db.transaction().execute((tx) =>
-            decide(tx, m, { workerId: this.id, channels: this.#o.channels, settings, now, leaseMs: this.#o.leaseMs, yieldMs: this.#o.yieldMs, breakerBaseMs: this.#o.breakerBaseMs }),
+            decide(tx, m, { workerId: this.id, channels, settings, now, leaseMs: this.#o.leaseMs, yieldMs: this.#o.yieldMs, breakerBaseMs: this.#o.breakerBaseMs }),
           );
     if (plan) await this.#send(plan, settings);
   }
@@ -187,7 +204,7 @@ export class DeliveryWorker {
     if (!m || m.locked_by !== this.id || m.status !== 'sending') return undefined;
     const now = this.#o.now();
     const kind = m.channel as ChannelKind;
-    const recipient = await loadRecipient(tx, m.workspace_id, m.customer_id);
+    const recipient = await loadRecipient(tx, m.workspace_id, m.customer_id, m.template_id);
     const address = recipient && addressOf(kind, recipient);
     const opened = address ? await this.#o.channels.open(m.workspace_id, kind) : undefined;
     if (m.attempts >= settings.maxAttempts || !recipient || !address || !opened) {
@@ -207,7 +224,8 @@ export class DeliveryWorker {
 
   async #send(plan: SendPlan, settings: MessagingSettings): Promise<void> {
     const { message: m, kind, channel } = plan;
-    const links = this.#o.links?.({ workspaceId: m.workspace_id, customerId: m.customer_id, messageId: m.id, channel: kind });
+    // A template's topic goes into the links: one click then leaves that topic, not the whole channel.
+    const links = this.#o.links?.({ workspaceId: m.workspace_id, customerId: m.customer_id, messageId: m.id, channel: kind, topic: plan.recipient.topic });
     let outcome: SendOutcome;
     const content = m.template_id
       ? await this.#o.renderer.render({
@@ -220,7 +238,14 @@ export class DeliveryWorker {
           links,
         })
       : m.content
-        ? { ok: true as const, value: { language: m.language ?? 'fa', ...m.content, template: undefined } }
+        ? await this.#inline.render({
+            workspaceId: m.workspace_id,
+            customerId: m.customer_id,
+            content: m.content,
+            language: m.language ?? plan.recipient.language ?? undefined,
+            variables: m.variables,
+            links,
+          })
         : { ok: false as const, error: 'the message has neither a template nor content' };
     if (!content.ok) {
       outcome = { status: 'failed-permanent', error: `render: ${content.error}` };
@@ -237,7 +262,8 @@ export class DeliveryWorker {
           url: content.value.url,
           unsubscribeUrl: links?.unsubscribeUrl,
           template: content.value.template,
-          metadata: { messageId: m.id },
+          // Messenger drivers label the url button with it (bot-api reads metadata.buttonText).
+          metadata: { messageId: m.id, ...(content.value.buttonText ? { buttonText: content.value.buttonText } : {}) },
         });
       } catch (e) {
         // Drivers map provider answers to outcomes; a throw is a driver bug or a network error.
