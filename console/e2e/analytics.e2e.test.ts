@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
-import { ROOT, startVafa, switchLanguage, type Vafa } from './harness';
+import { numberedSteps, ROOT, startVafa, switchLanguage, type Vafa } from './harness';
 
 const run = promisify(execFile);
 const ADMIN_URL = process.env.VAFA_TEST_ADMIN_URL;
@@ -83,20 +83,7 @@ async function assertNoBrokenNumbers(where: string): Promise<void> {
 
 test('the analytics console, in a browser, against a real server', { skip: !ADMIN_URL && 'VAFA_TEST_ADMIN_URL is not set' }, async (outer) => {
   const server = () => vafa as Vafa;
-  let step = 0;
-  const t = {
-    test: (name: string, fn: () => Promise<void>) =>
-      outer.test(name, async () => {
-        step += 1;
-        try {
-          await fn();
-        } catch (error) {
-          await shoot(`failed-step-${step}`).catch(() => undefined);
-          console.error(`step ${step} failed; API errors seen:\n${server().apiFailures.join('\n')}\nserver log tail:\n${server().serverLog().slice(-3000)}`);
-          throw error;
-        }
-      }),
-  };
+  const t = numberedSteps(outer, server, shoot);
   let customerId = '';
 
   await t.test('given the demo shop, when the owner opens Analytics and recomputes, then the figures get an "as of" time', async () => {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { selectOption, shot, startVafa, switchLanguage, type Vafa } from './harness';
+import { numberedSteps, selectOption, shot, startVafa, switchLanguage, type Vafa } from './harness';
 
 const ADMIN_URL = process.env.VAFA_TEST_ADMIN_URL;
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery' };
@@ -44,21 +44,7 @@ async function openProfile(name: string): Promise<void> {
 
 test('the console, in a browser, against a real server', { skip: !ADMIN_URL && 'VAFA_TEST_ADMIN_URL is not set' }, async (outer) => {
   const server = () => vafa as Vafa;
-  let step = 0;
-  // Each step is a subtest; a failing one leaves a screenshot behind.
-  const t = {
-    test: (name: string, fn: () => Promise<void>) =>
-      outer.test(name, async () => {
-        step += 1;
-        try {
-          await fn();
-        } catch (error) {
-          await shot(page, `failed-step-${step}`).catch(() => undefined);
-          console.error(`step ${step} failed; API errors seen:\n${server().apiFailures.join('\n')}\nserver log tail:\n${server().serverLog().slice(-3000)}`);
-          throw error;
-        }
-      }),
-  };
+  const t = numberedSteps(outer, server, (name) => shot(page, name));
 
   await t.test('given the owner, when they log in, then the empty customers page shows', async () => {
     await page.goto(`${server().baseUrl}/`);

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { shot, startVafa, switchLanguage, type Vafa } from './harness';
+import { numberedSteps, shot, startVafa, switchLanguage, type Vafa } from './harness';
 
 const ADMIN_URL = process.env.VAFA_TEST_ADMIN_URL;
 const OWNER = { email: 'owner@example.com', password: 'correct horse battery' };
@@ -41,20 +41,7 @@ const eventRow = (name: string) => page.locator(`[data-testid="event-row"][data-
 test('data intake in the console, in a browser, against a real server', { skip: !ADMIN_URL && 'VAFA_TEST_ADMIN_URL is not set' }, async (outer) => {
   const server = () => vafa as Vafa;
   let writeKey = '';
-  let step = 0;
-  const t = {
-    test: (name: string, fn: () => Promise<void>) =>
-      outer.test(name, async () => {
-        step += 1;
-        try {
-          await fn();
-        } catch (error) {
-          await shot(page, `events-failed-step-${step}`).catch(() => undefined);
-          console.error(`step ${step} failed; API errors seen:\n${server().apiFailures.join('\n')}\nserver log tail:\n${server().serverLog().slice(-3000)}`);
-          throw error;
-        }
-      }),
-  };
+  const t = numberedSteps(outer, server, (name) => shot(page, `events-${name}`));
   const batch = async (messages: Record<string, unknown>[]) => {
     const res = await fetch(`${server().baseUrl}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ writeKey, batch: messages }) });
     assert.equal(res.status, 200, await res.text());

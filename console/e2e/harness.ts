@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -159,6 +160,27 @@ export async function startVafa(adminUrl: string, workspace: string, owner: Owne
     await stop();
     throw error;
   }
+}
+
+/**
+ * The numbered steps of one walk-through in a browser. A failing step leaves a screenshot and
+ * prints the API errors and the server log tail the page saw, so that a CI failure explains itself.
+ */
+export function numberedSteps(outer: TestContext, server: () => Vafa, screenshot: (name: string) => Promise<unknown>) {
+  let step = 0;
+  return {
+    test: (name: string, fn: () => Promise<void>) =>
+      outer.test(name, async () => {
+        step += 1;
+        try {
+          await fn();
+        } catch (error) {
+          await screenshot(`failed-step-${step}`).catch(() => undefined);
+          console.error(`step ${step} failed; API errors seen:\n${server().apiFailures.join('\n')}\nserver log tail:\n${server().serverLog().slice(-3000)}`);
+          throw error;
+        }
+      }),
+  };
 }
 
 /** Screenshots of key steps, to look at: /tmp/vafa-console-<name>.png */

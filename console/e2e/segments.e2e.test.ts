@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Locator, Page, Request } from 'playwright-core';
-import { startVafa, switchLanguage, type Vafa } from './harness';
+import { numberedSteps, startVafa, switchLanguage, type Vafa } from './harness';
 
 const ADMIN_URL = process.env.VAFA_TEST_ADMIN_URL;
 const OWNER = { email: `segments-${randomBytes(4).toString('hex')}@example.com`, password: 'correct horse battery' };
@@ -128,20 +128,7 @@ async function previewCount(): Promise<string> {
 
 test('the segment builder, in a browser, against a real server', { skip: !ADMIN_URL && 'VAFA_TEST_ADMIN_URL is not set' }, async (outer) => {
   const server = () => vafa as Vafa;
-  let step = 0;
-  const t = {
-    test: (name: string, fn: () => Promise<void>) =>
-      outer.test(name, async () => {
-        step += 1;
-        try {
-          await fn();
-        } catch (error) {
-          await shoot(`failed-step-${step}`).catch(() => undefined);
-          console.error(`step ${step} failed; API errors seen:\n${server().apiFailures.join('\n')}\nserver log tail:\n${server().serverLog().slice(-3000)}`);
-          throw error;
-        }
-      }),
-  };
+  const t = numberedSteps(outer, server, shoot);
 
   await t.test('given twelve customers with events, when the owner opens Segments, then the list is empty and offers a new segment', async () => {
     await loadCustomers(server());

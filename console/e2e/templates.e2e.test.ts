@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startVafa, switchLanguage, type Vafa } from './harness';
+import { numberedSteps, startVafa, switchLanguage, type Vafa } from './harness';
 
 const ADMIN_URL = process.env.VAFA_TEST_ADMIN_URL;
 const OWNER = { email: `templates-${randomBytes(4).toString('hex')}@example.com`, password: 'correct horse battery' };
@@ -39,20 +39,7 @@ const BROKEN = 'سلام\n{{ customer.first_name | nope }}';
 
 test('the template editor, in a browser, against a real server', { skip: !ADMIN_URL && 'VAFA_TEST_ADMIN_URL is not set' }, async (outer) => {
   const server = () => vafa as Vafa;
-  let step = 0;
-  const t = {
-    test: (name: string, fn: () => Promise<void>) =>
-      outer.test(name, async () => {
-        step += 1;
-        try {
-          await fn();
-        } catch (error) {
-          await shoot(`failed-step-${step}`).catch(() => undefined);
-          console.error(`step ${step} failed; API errors seen:\n${server().apiFailures.join('\n')}\nserver log tail:\n${server().serverLog().slice(-3000)}`);
-          throw error;
-        }
-      }),
-  };
+  const t = numberedSteps(outer, server, shoot);
 
   await t.test('given a customer, when the owner logs in and opens Templates, then the list is empty', async () => {
     const created = await server().api('POST', '/api/v1/customers', { firstName: 'سارا', lastName: 'احمدی', birthday: '1990-03-21', language: 'fa' });

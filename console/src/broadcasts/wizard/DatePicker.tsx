@@ -2,7 +2,8 @@ import { ActionIcon, Group, SimpleGrid, Stack, Text, UnstyledButton } from '@man
 import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { gregorianToJalali, jalaliMonthLength, jalaliToGregorian } from './jalali';
+// The server's Jalali conversion (pure, no Node APIs), shared so the two never drift.
+import { gregorianToJalali, jalaliMonthLength, jalaliToGregorian } from '../../../../src/platform/calendar/jalali';
 
 /** A calendar day as `YYYY-MM-DD` (Gregorian), whatever calendar the grid shows. */
 export type IsoDay = string;
