@@ -10,6 +10,7 @@ import { registerMessaging, registerMessagingData } from './messaging/index.ts';
 import type { Config } from './platform/config.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openStorage, type Storage } from './platform/db/storage.ts';
+import { loadMasterKey } from './platform/secrets.ts';
 import { registerSegmentData, registerSegments } from './segments/index.ts';
 import { healthRoute } from './platform/http/health.ts';
 import { createHttpServer, type App } from './platform/http/server.ts';
@@ -92,6 +93,8 @@ export interface RunningVafa {
 
 /** Opens storage, applies migrations and serves HTTP. */
 export async function startVafa(config: Config, log: Logger): Promise<RunningVafa> {
+  // Fail before touching the database: with DATABASE_URL and no VAFA_SECRET_KEY, channels could not unseal credentials.
+  loadMasterKey(config);
   const storage = await openStorage(config, log);
   let db: Db | undefined;
   try {

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { startVafa } from '../app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
 import { createKeyring, keyIdOf, loadMasterKey } from './secrets.ts';
 
 const keyA = Buffer.alloc(32, 1);
@@ -49,6 +51,12 @@ describe('secrets at rest', () => {
   test('given DATABASE_URL without a key, when the master key is needed, then start-up stops with a config error naming VAFA_SECRET_KEY', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db' });
     assert.throws(() => loadMasterKey(config), (e: unknown) => e instanceof ConfigError && /VAFA_SECRET_KEY/.test(e.message));
+  });
+
+  test('given DATABASE_URL without a key, when Vafa starts, then it stops before connecting (no migration runs on that database)', async () => {
+    // Port 1 has no server: reaching the database first would fail with a connection error instead.
+    const config = loadConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', LOG_LEVEL: 'silent' });
+    await assert.rejects(startVafa(config, createLogger('silent')), (e: unknown) => e instanceof ConfigError && /VAFA_SECRET_KEY/.test(e.message));
   });
 
   test('given embedded mode without a key, when started twice, then one key is generated into the data directory (0600) and reused', () => {
