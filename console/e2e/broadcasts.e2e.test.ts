@@ -8,40 +8,21 @@
  *     node --import tsx --test console/e2e/broadcasts.e2e.test.ts
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { selectOption, shot, startVafa, switchLanguage, type Vafa } from './harness';
-
-/** The shop's webhook endpoint: records each POST and answers 200 with an id. */
-async function startReceiver() {
-  const received: { body: { [k: string]: unknown } }[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => {
-      received.push({ body: JSON.parse(raw) });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `rcv-${received.length}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/vafa-hook`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { selectOption, shot, startVafa, startWebhookReceiver, switchLanguage, type Vafa } from './harness';
 
 const ADMIN_URL = process.env.VAFA_TEST_ADMIN_URL;
 const OWNER = { email: 'broadcasts@example.com', password: 'correct horse battery' };
 
 let vafa: Vafa | undefined;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let page: Page;
 
 before(async () => {
   if (!ADMIN_URL) return;
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver();
   vafa = await startVafa(ADMIN_URL, 'Broadcast Shop', OWNER);
   page = vafa.page;
 });

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import http from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestContext } from 'node:test';
@@ -181,6 +182,23 @@ export function numberedSteps(outer: TestContext, server: () => Vafa, screenshot
         }
       }),
   };
+}
+
+/** A shop's webhook endpoint for a webhook channel: records each POST and answers 200 with an id. */
+export async function startWebhookReceiver() {
+  const received: { headers: http.IncomingHttpHeaders; body: Record<string, unknown> }[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (raw += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: JSON.parse(raw) });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `rcv-${received.length}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/vafa-hook`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** Screenshots of key steps, to look at: /tmp/vafa-console-<name>.png */
