@@ -32,6 +32,8 @@ export interface RenderedContent {
 
 export interface MessageRenderer {
   render(request: RenderRequest): Promise<Result<RenderedContent, string>>;
+  /** Optional: the same for many requests at once, in order (fewer round trips for a batch). */
+  renderMany?(requests: readonly RenderRequest[]): Promise<Result<RenderedContent, string>[]>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import { conflict } from '../../platform/errors.ts';
+import { withdrawDecided, withdrawnBy } from '../delivery/outbox.ts';
 import { getBroadcast, type Broadcast } from './store.ts';
 
 /**
@@ -12,7 +13,9 @@ import { getBroadcast, type Broadcast } from './store.ts';
  *
  * - **pause** leases the broadcast's waiting rows to `broadcast-paused` until 9999: no worker
  *   claims them, and a worker that claimed one just before sees a foreign `locked_by` and drops
- *   it. Only messages already `sending` (handed to a provider) finish. `not_before` is kept.
+ *   it. Messages a worker already decided (`sending`) are withdrawn (delivery/outbox.ts): the
+ *   worker gives back those not yet handed to a provider; only those in flight finish.
+ *   `not_before` is kept.
  * - **resume** clears that lease and shifts each future `not_before` by the pause's length, so a
  *   throttled broadcast keeps its spacing.
  * - **cancel** settles the waiting rows `skipped: broadcast-cancelled`.
@@ -57,6 +60,7 @@ export async function pauseBroadcast(db: Db, workspaceId: string, id: string, no
   if (b.status !== 'sending' && b.status !== 'scheduled') throw conflict(`a ${b.status} broadcast cannot be paused`, 'status');
   // The row lock taken above also stops the enqueuing: its next batch sees `paused` and stops.
   await holdMessages(db, b.id);
+  await withdrawDecided(db, [b.id], 'broadcast-paused');
   return (await db
     .updateTable('broadcasts')
     .set({ status: 'paused', paused_at: now, enqueue_owner: null, enqueue_lease: null, updated_at: now })
@@ -73,7 +77,7 @@ export async function resumeBroadcast(db: Db, workspaceId: string, id: string, n
     with released as (
       update messages set locked_until = null, locked_by = null, reason = null, updated_at = clock_timestamp(),
              not_before = case when not_before > ${pausedAt} then not_before + (${now}::timestamptz - ${pausedAt}::timestamptz) else not_before end
-       where broadcast_id = ${b.id}::uuid and locked_by = ${pausedBy} and status in ('queued', 'scheduled')
+       where broadcast_id = ${b.id}::uuid and locked_by in (${pausedBy}, ${withdrawnBy}) and status in ('queued', 'scheduled')
       returning id, status)
     insert into message_events (message_id, status, reason) select id, status, 'broadcast-resumed' from released`.execute(db);
   // Never started (paused while scheduled): scheduled again, the send time moved by the pause.
@@ -88,6 +92,8 @@ export async function cancelBroadcast(db: Db, workspaceId: string, id: string, n
   if (b.status === 'cancelled') return b;
   if (b.status !== 'sending' && b.status !== 'scheduled' && b.status !== 'paused') throw conflict(`a ${b.status} broadcast cannot be cancelled`, 'status');
   await skipMessages(db, b.id);
+  // Given back by the worker as withdrawn, they are skipped by the next sweep.
+  await withdrawDecided(db, [b.id], 'broadcast-cancelled');
   await db
     .updateTable('broadcast_recipients')
     .set({ outcome: 'broadcast-cancelled' })

@@ -129,27 +129,31 @@ export function slotsLeft(cap: Cap, channel: ChannelKind | 'all', used: readonly
 }
 
 /**
- * The customer's learned channel scores: each past outcome weighted (read 2, delivered 1, reply 3,
- * failed −1, suppressed −2) and halved every 30 days, over the last 180 days.
+ * The customers' learned channel scores: each past outcome weighted (read 2, delivered 1, reply 3,
+ * failed −1, suppressed −2) and halved every 30 days, over the last 180 days. One query for a
+ * whole batch; a customer without history maps to an empty map.
  */
-export async function channelScores(db: Db, customerId: string, now: Date): Promise<Map<string, number>> {
-  const r = await sql<{ channel: string; score: number }>`
+export async function channelScores(db: Db, customerIds: readonly string[], now: Date): Promise<Map<string, Map<string, number>>> {
+  const scores = new Map<string, Map<string, number>>(customerIds.map((id) => [id, new Map()]));
+  if (customerIds.length === 0) return scores;
+  const r = await sql<{ customer_id: string; channel: string; score: number }>`
     with outcomes as (
-      select m.channel, e.status, e.occurred_at
+      select m.customer_id, m.channel, e.status, e.occurred_at
         from messages m join message_events e on e.message_id = m.id
-       where m.customer_id = ${customerId} and m.channel is not null
+       where m.customer_id = any(${customerIds}::uuid[]) and m.channel is not null
          and e.status in ('delivered', 'read', 'failed', 'suppressed')
          and e.occurred_at > ${now}::timestamptz - interval '180 days'
       union all
-      select i.kind, 'replied', i.received_at from inbound_messages i
-       where i.customer_id = ${customerId} and not i.stop and i.received_at > ${now}::timestamptz - interval '180 days'
+      select i.customer_id, i.kind, 'replied', i.received_at from inbound_messages i
+       where i.customer_id = any(${customerIds}::uuid[]) and not i.stop and i.received_at > ${now}::timestamptz - interval '180 days'
     )
-    select channel, sum(
+    select customer_id::text, channel, sum(
              case status when 'delivered' then ${outcomeWeights.delivered}::float8 when 'read' then ${outcomeWeights.read}::float8
                          when 'replied' then ${outcomeWeights.replied}::float8 when 'failed' then ${outcomeWeights.failed}::float8
                          else ${outcomeWeights.suppressed}::float8 end
              * power(0.5, greatest(0, extract(epoch from (${now}::timestamptz - occurred_at))) / 86400.0 / ${preferenceHalfLifeDays}::float8)
            )::float8 as score
-      from outcomes group by channel`.execute(db);
-  return new Map(r.rows.map((row) => [row.channel, Number(row.score)]));
+      from outcomes group by customer_id, channel`.execute(db);
+  for (const row of r.rows) scores.get(row.customer_id)?.set(row.channel, Number(row.score));
+  return scores;
 }

@@ -2,8 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { Channel, ChannelDirectory, ChannelKind } from '../channels/channel.ts';
 import { addressOf, channelScores, consentAllows, slotsLeft, topicAllows, type RecipientFacts } from './checks.ts';
-import { loadDecision } from './facts.ts';
-import { recordEvent } from './outbox.ts';
+import { type DecisionFacts, loadDecisions } from './facts.ts';
 import { claimProbe } from './outcomes.ts';
 import { quietHoursEnd, rankChannels } from './policy.ts';
 import { timeZoneSchema, type MessagingSettings } from './settings.ts';
@@ -30,67 +29,140 @@ export interface SendPlan {
   configId: string;
   channel: Channel;
   recipient: RecipientFacts;
+  /** When the message's lease runs out (the worker renews it before a late send). */
+  leaseUntil: Date;
 }
 
 /** Why a channel was not used for this message. */
 type ChannelRefusal = 'no-consent' | 'topic-opt-out' | 'no-address' | 'suppressed' | 'no-channel' | 'capped' | 'channel-outage';
 
-/** Serialises every decision about one customer across all workers: caps count and reserve under it. */
-export async function lockCustomer(tx: Db, customerId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`vafa.delivery.customer:${customerId}`}, 0))`.execute(tx);
+/**
+ * Serialises every decision about these customers across all workers: caps count and reserve
+ * under the locks. Taken in one ascending order of lock keys, so two batches that share customers
+ * queue behind each other instead of deadlocking.
+ */
+export async function lockCustomers(tx: Db, customerIds: readonly string[]): Promise<void> {
+  await sql`
+    select count(pg_advisory_xact_lock(k))
+      from (select distinct hashtextextended('vafa.delivery.customer:' || c, 0) as k from unnest(${[...customerIds]}::text[]) c order by k) keys`.execute(tx);
 }
 
-async function settle(tx: Db, m: Message, status: 'skipped' | 'suppressed' | 'failed', reason: string, detail: Record<string, unknown> = {}) {
-  await tx.updateTable('messages').set({ status, reason, locked_until: null, locked_by: null, updated_at: new Date() }).where('id', '=', m.id).execute();
-  await recordEvent(tx, m.id, status, reason, detail);
+/** One message's new state and its history line, written with the rest of the batch in one statement. */
+interface Write {
+  id: string;
+  status: 'queued' | 'scheduled' | 'sending' | 'skipped' | 'suppressed' | 'failed';
+  reason: string | null;
+  not_before: string | null;
+  reserve: boolean;
+  channel: string | null;
+  address: string | null;
+  config_id: string | null;
+  provider: string | null;
+  slot_at: string | null;
+  locked_until: string | null;
+  /** The history line (null: none, e.g. a message waiting on the same thing again). */
+  h_status: string | null;
+  h_reason: string | null;
+  h_detail: Record<string, unknown>;
 }
 
-async function wait(tx: Db, m: Message, status: 'queued' | 'scheduled', until: Date, reason: string, detail: Record<string, unknown> = {}) {
-  await tx.updateTable('messages').set({ status, reason, not_before: until, locked_until: null, locked_by: null, updated_at: new Date() }).where('id', '=', m.id).execute();
+const keep = { not_before: null, reserve: false, channel: null, address: null, config_id: null, provider: null, slot_at: null, locked_until: null };
+
+function settle(m: Message, status: 'skipped' | 'suppressed' | 'failed', reason: string, detail: Record<string, unknown> = {}): Write {
+  return { ...keep, id: m.id, status, reason, h_status: status, h_reason: reason, h_detail: detail };
+}
+
+function wait(m: Message, status: 'queued' | 'scheduled', until: Date, reason: string, detail: Record<string, unknown> = {}): Write {
   // A message waiting on the same thing again (an outage's next probe) adds no new history line.
-  if (m.reason !== reason || m.status !== status) await recordEvent(tx, m.id, status, reason, { until: until.toISOString(), ...detail });
+  const repeat = m.reason === reason && m.status === status;
+  return { ...keep, id: m.id, status, reason, not_before: until.toISOString(), h_status: repeat ? null : status, h_reason: reason, h_detail: { until: until.toISOString(), ...detail } };
+}
+
+/** Every write of a batch and their history lines: one round trip under the locks. */
+async function applyWrites(tx: Db, writes: readonly Write[]): Promise<void> {
+  if (writes.length === 0) return;
+  await sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(writes)}::jsonb) as x(
+        id uuid, status text, reason text, not_before timestamptz, reserve boolean, channel text, address text, config_id uuid,
+        provider text, slot_at timestamptz, locked_until timestamptz, h_status text, h_reason text, h_detail jsonb)),
+    changed as (
+      update messages m
+         set status = i.status, reason = i.reason, not_before = coalesce(i.not_before, m.not_before),
+             error = case when i.reserve then null else m.error end,
+             channel = case when i.reserve then i.channel else m.channel end,
+             address = case when i.reserve then i.address else m.address end,
+             config_id = case when i.reserve then i.config_id else m.config_id end,
+             provider = case when i.reserve then i.provider else m.provider end,
+             slot_at = case when i.reserve then i.slot_at else m.slot_at end,
+             attempts = m.attempts + case when i.reserve then 1 else 0 end,
+             locked_until = i.locked_until,
+             locked_by = case when i.reserve then m.locked_by end,
+             updated_at = clock_timestamp()
+        from input i where m.id = i.id
+      returning m.id)
+    insert into message_events (message_id, status, reason, detail)
+    select i.id, i.h_status, i.h_reason, i.h_detail from input i where i.h_status is not null`.execute(tx);
 }
 
 /**
- * Decides one claimed message inside a transaction that holds the customer's lock: consent,
- * quiet hours, caps (with priority), then the first allowed channel that passes consent, address,
- * suppression, its own cap and its breaker. Either reserves the cap slot and marks the message
- * `sending` (returning the plan), or settles/reschedules it (returning undefined).
+ * Decides a batch of claimed messages of one workspace, at most one per customer, in the caller's
+ * transaction: the customers' locks, then every fact in one read, then per message consent,
+ * quiet hours, caps (with priority), and the first allowed channel that passes consent, address,
+ * suppression, its own cap and its breaker; then every outcome in one write. Returns the plans of
+ * the messages now `sending` (their cap slots reserved); the others are settled or rescheduled.
  *
  * Quiet hours come before caps: a message delayed from 22:00 to 09:00 is counted against the
  * windows of 09:00, when it actually goes.
  */
-export async function decide(tx: Db, claimed: Message, ctx: DecideContext): Promise<SendPlan | undefined> {
-  const { now } = ctx;
-  await lockCustomer(tx, claimed.customer_id);
-  const { settings } = ctx;
-  // The message (locked), its recipient, the cap state and open breakers in one round trip.
-  const facts = await loadDecision(tx, claimed.id, settings.caps, now);
-  const m = facts?.message;
-  // Another worker took it after our lease ran out: it is theirs now.
-  if (!facts || !m || m.locked_by !== ctx.workerId || (m.status !== 'queued' && m.status !== 'scheduled')) return undefined;
+export async function decideBatch(tx: Db, claimed: readonly Message[], ctx: DecideContext): Promise<SendPlan[]> {
+  if (claimed.length === 0) return [];
+  await lockCustomers(tx, claimed.map((m) => m.customer_id));
+  const facts = await loadDecisions(
+    tx,
+    claimed.map((m) => m.id),
+    ctx.settings.caps,
+    ctx.now,
+  );
+  const auto = claimed.filter((m) => m.channels.length === 0).map((m) => m.customer_id);
+  const scores = await channelScores(tx, auto, ctx.now);
+  const writes: Write[] = [];
+  const plans: SendPlan[] = [];
+  for (const c of claimed) {
+    const f = facts.get(c.id);
+    // Gone, or another worker took it after our lease ran out: it is theirs now.
+    if (!f || f.message.locked_by !== ctx.workerId || (f.message.status !== 'queued' && f.message.status !== 'scheduled')) continue;
+    const decision = await decideOne(tx, f, scores.get(f.message.customer_id), ctx);
+    writes.push(decision.write);
+    if (decision.plan) plans.push(decision.plan);
+  }
+  await applyWrites(tx, writes);
+  return plans;
+}
+
+async function decideOne(tx: Db, facts: DecisionFacts, scores: Map<string, number> | undefined, ctx: DecideContext): Promise<{ write: Write; plan?: SendPlan }> {
+  const { now, settings } = ctx;
+  const m = facts.message;
   const { recipient } = facts;
-  if (!recipient) return void (await settle(tx, m, 'skipped', 'customer-gone'));
+  if (!recipient) return { write: settle(m, 'skipped', 'customer-gone') };
   const marketing = m.category === 'marketing';
 
   if (marketing && settings.quietHours.enabled) {
     const zone = recipient.timezone && timeZoneSchema.safeParse(recipient.timezone).success ? recipient.timezone : settings.timezone;
     const end = quietHoursEnd(now, zone, settings.quietHours);
-    if (end) return void (await wait(tx, m, 'scheduled', end, 'quiet-hours', { timezone: zone }));
+    if (end) return { write: wait(m, 'scheduled', end, 'quiet-hours', { timezone: zone }) };
   }
 
   const { used, higher } = marketing && settings.caps.length ? facts : { used: [], higher: 0 };
   if (marketing) {
     const left = Math.min(...settings.caps.map((c) => slotsLeft(c, 'all', used, now)));
-    if (left <= 0) return void (await settle(tx, m, 'skipped', 'capped'));
+    if (left <= 0) return { write: settle(m, 'skipped', 'capped') };
     // The last slots go to higher-priority messages that are due too: this one waits its turn and
     // is capped afterwards if they took the slots, or sent if they went elsewhere.
-    if (higher > 0 && higher >= left) return void (await wait(tx, m, m.status, new Date(now.getTime() + ctx.yieldMs), 'priority-wait'));
+    if (higher > 0 && higher >= left) return { write: wait(m, m.status as 'queued' | 'scheduled', new Date(now.getTime() + ctx.yieldMs), 'priority-wait') };
   }
 
-  const candidates = m.channels.length
-    ? (m.channels as ChannelKind[])
-    : rankChannels(settings.channelOrder, await channelScores(tx, m.customer_id, now));
+  const candidates = m.channels.length ? (m.channels as ChannelKind[]) : rankChannels(settings.channelOrder, scores ?? new Map());
   const refusals: Partial<Record<ChannelKind, ChannelRefusal>> = {};
   let outageUntil: Date | undefined;
   for (const kind of candidates) {
@@ -129,23 +201,34 @@ export async function decide(tx: Db, claimed: Message, ctx: DecideContext): Prom
         if (!outageUntil || until < outageUntil) outageUntil = until;
         continue;
       }
+      // This message is the probe. The batch's other messages read the breaker before the claim,
+      // so they try to claim it too, lose (probe_at moved on) and wait for the outage to end.
     }
-    // The reservation and its history line in one statement (one round trip under the lock).
+    const leaseUntil = new Date(now.getTime() + ctx.leaseMs);
     const detail = { channel: kind, provider: opened.channel.provider, attempt: m.attempts + 1, ...(Object.keys(refusals).length ? { passedOver: refusals } : {}) };
-    await sql`
-      with reserved as (
-        update messages set status = 'sending', reason = null, error = null, channel = ${kind}, address = ${address},
-                            config_id = ${opened.configId}, provider = ${opened.channel.provider}, slot_at = ${marketing ? now : null},
-                            attempts = attempts + 1, locked_until = ${new Date(now.getTime() + ctx.leaseMs)}, updated_at = clock_timestamp()
-         where id = ${m.id}
-        returning id)
-      insert into message_events (message_id, status, detail) select id, 'sending', ${JSON.stringify(detail)}::jsonb from reserved`.execute(tx);
-    return { message: { ...m, attempts: m.attempts + 1 }, kind, address, configId: opened.configId, channel: opened.channel, recipient };
+    return {
+      write: {
+        ...keep,
+        id: m.id,
+        status: 'sending',
+        reason: null,
+        reserve: true,
+        channel: kind,
+        address,
+        config_id: opened.configId,
+        provider: opened.channel.provider,
+        slot_at: marketing ? now.toISOString() : null,
+        locked_until: leaseUntil.toISOString(),
+        h_status: 'sending',
+        h_reason: null,
+        h_detail: detail,
+      },
+      plan: { message: { ...m, attempts: m.attempts + 1 }, kind, address, configId: opened.configId, channel: opened.channel, recipient, leaseUntil },
+    };
   }
 
-  if (outageUntil) return void (await wait(tx, m, 'queued', outageUntil, 'channel-outage', { channels: refusals }));
+  if (outageUntil) return { write: wait(m, 'queued', outageUntil, 'channel-outage', { channels: refusals }) };
   const first = candidates[0];
   const reason = first ? (refusals[first] ?? 'no-channel') : 'no-channel';
-  await settle(tx, m, reason === 'suppressed' ? 'suppressed' : 'skipped', reason, { channels: refusals });
-  return undefined;
+  return { write: settle(m, reason === 'suppressed' ? 'suppressed' : 'skipped', reason, { channels: refusals }) };
 }

@@ -21,12 +21,14 @@ export interface DecisionFacts {
 }
 
 /**
- * One round trip instead of four (message FOR UPDATE, recipient, cap state, breaker): a broadcast
- * decides every message under its own lock and transaction, so each round trip saved is paid
- * once per recipient. Must run after the customer's advisory lock is taken, in its transaction —
- * the statement's snapshot then includes every reservation committed before the lock was ours.
+ * The facts of a whole batch in one round trip (message FOR UPDATE, recipient, cap state,
+ * breakers — four reads per message before). Must run after the customers' advisory locks are
+ * taken, in their transaction: the statement's snapshot then includes every reservation committed
+ * before the locks were ours. Keyed by message id; a message gone is absent.
  */
-export async function loadDecision(tx: Db, messageId: string, caps: readonly Cap[], now: Date): Promise<DecisionFacts | undefined> {
+export async function loadDecisions(tx: Db, messageIds: readonly string[], caps: readonly Cap[], now: Date): Promise<Map<string, DecisionFacts>> {
+  const found = new Map<string, DecisionFacts>();
+  if (messageIds.length === 0) return found;
   const longest = caps.length ? Math.max(...caps.map((c) => c.days)) : 0;
   const since = new Date(now.getTime() - longest * 86_400_000);
   const r = await sql<Message & RecipientRow & { cap_used: [string | null, string][]; cap_higher: number; open_breakers: Record<string, string | null> }>`
@@ -42,17 +44,18 @@ export async function loadDecision(tx: Db, messageId: string, caps: readonly Cap
       left join customers c on c.id = m.customer_id and c.workspace_id = m.workspace_id
       left join lateral (select t.topic from message_templates t
                           where t.workspace_id = m.workspace_id and t.id = (case when m.template_id ~* ${UUID.source} then m.template_id::uuid end)) tp on true
-     where m.id = ${messageId}
+     where m.id = any(${messageIds}::uuid[])
        for update of m`.execute(tx);
-  const row = r.rows[0];
-  if (!row) return undefined;
-  const { cap_used, cap_higher, open_breakers, ...rest } = row;
-  const message = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('r_'))) as unknown as Message;
-  return {
-    message,
-    recipient: toRecipientFacts(row),
-    used: cap_used.map(([channel, at]) => ({ channel, at: new Date(at) })),
-    higher: cap_higher,
-    openBreakers: new Map(Object.entries(open_breakers).map(([id, at]) => [id, at === null ? null : new Date(at)])),
-  };
+  for (const row of r.rows) {
+    const { cap_used, cap_higher, open_breakers, ...rest } = row;
+    const message = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('r_'))) as unknown as Message;
+    found.set(message.id, {
+      message,
+      recipient: toRecipientFacts(row),
+      used: cap_used.map(([channel, at]) => ({ channel, at: new Date(at) })),
+      higher: cap_higher,
+      openBreakers: new Map(Object.entries(open_breakers).map(([id, at]) => [id, at === null ? null : new Date(at)])),
+    });
+  }
+  return found;
 }

@@ -70,6 +70,36 @@ export function toMessageView(r: Row): MessageView {
   };
 }
 
+/**
+ * Withdrawing decided messages. A `sending` row is either in flight (handed to its provider) or
+ * decided and about to be; the worker cannot be asked which without a round trip per send. So an
+ * owner that must stop its messages at once (a broadcast paused or cancelled) sets `reason` on its
+ * `sending` rows, and the worker checks before each group of sends: such a row goes back to
+ * `queued` (its cap slot and attempt returned), leased to `withdrawnBy` until the owner releases
+ * or settles it. Rows already in flight finish normally.
+ */
+export const withdrawnBy = 'withdrawn';
+
+export async function withdrawDecided(db: Db, broadcastIds: readonly string[], reason: string): Promise<void> {
+  if (broadcastIds.length === 0) return;
+  await sql`update messages set reason = ${reason}, updated_at = clock_timestamp()
+             where broadcast_id = any(${[...broadcastIds]}::uuid[]) and status = 'sending' and reason is null`.execute(db);
+}
+
+/** The worker's side: gives back those of `ids` that were withdrawn; returns their ids. */
+export async function giveBackWithdrawn(db: Db, workerId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const r = await sql<{ id: string }>`
+    with back as (
+      update messages set status = 'queued', slot_at = null, attempts = greatest(0, attempts - 1), locked_by = ${withdrawnBy},
+                          locked_until = '9999-12-31T00:00:00Z', updated_at = clock_timestamp()
+       where id = any(${[...ids]}::uuid[]) and status = 'sending' and locked_by = ${workerId} and reason is not null
+      returning id, reason)
+    insert into message_events (message_id, status, reason) select id, 'queued', reason from back
+    returning message_id::text as id`.execute(db);
+  return new Set(r.rows.map((row) => row.id));
+}
+
 /** Appends one line to a message's history. */
 export async function recordEvent(db: Db, messageId: string, status: string, reason: string | null = null, detail: Record<string, unknown> = {}): Promise<void> {
   await db.insertInto('message_events').values({ message_id: messageId, status, reason, detail: JSON.stringify(detail) }).execute();

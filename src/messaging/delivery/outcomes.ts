@@ -58,23 +58,60 @@ export async function claimProbe(db: Db, configId: string, now: Date, baseMs: nu
   return r.rows.length === 1;
 }
 
-/** A retryable failure: after `threshold` in a row the breaker opens; each failed probe doubles the wait. */
-export async function recordChannelFailure(db: Db, p: { workspaceId: string; configId: string; error: string; now: Date; threshold: number; baseMs: number }): Promise<void> {
+/**
+ * A retryable failure: after `threshold` in a row the breaker opens; each failed probe doubles the
+ * wait. Returns when the next probe may go while the breaker is open (undefined: still closed).
+ */
+export async function recordChannelFailure(db: Db, p: { workspaceId: string; configId: string; error: string; now: Date; threshold: number; baseMs: number }): Promise<Date | undefined> {
   const row = await db
     .insertInto('channel_breakers')
     .values({ config_id: p.configId, workspace_id: p.workspaceId, failures: 1, last_error: p.error })
     .onConflict((oc) => oc.column('config_id').doUpdateSet({ failures: sql`channel_breakers.failures + 1`, last_error: p.error }))
     .returning(['failures', 'opened_at'])
     .executeTakeFirstOrThrow();
-  if (row.failures >= p.threshold) {
-    const probeAt = new Date(p.now.getTime() + probeDelayMs(row.failures, p.threshold, p.baseMs));
-    await db.updateTable('channel_breakers').set({ opened_at: row.opened_at ?? p.now, probe_at: probeAt }).where('config_id', '=', p.configId).execute();
-  }
+  if (row.failures < p.threshold) return undefined;
+  const probeAt = new Date(p.now.getTime() + probeDelayMs(row.failures, p.threshold, p.baseMs));
+  await db.updateTable('channel_breakers').set({ opened_at: row.opened_at ?? p.now, probe_at: probeAt }).where('config_id', '=', p.configId).execute();
+  return probeAt;
 }
 
-/** A success closes the breaker and resets the count. */
-export async function recordChannelSuccess(db: Db, configId: string): Promise<void> {
-  await db.deleteFrom('channel_breakers').where('config_id', '=', configId).execute();
+/** A send the provider accepted (or delivered), as the worker buffers it until the next flush. */
+export interface Success {
+  messageId: string;
+  configId: string;
+  status: 'sent' | 'delivered';
+  providerMessageId: string | null;
+  channel: string;
+  sentAt: Date;
+}
+
+/**
+ * Records a batch of successes in one statement: each status with its history line, and the
+ * breakers of their channels cleared. Only rows still `sending` under this worker's lease change
+ * (a late answer after the lease ran out belongs to whoever took the message over).
+ */
+export async function recordSuccesses(db: Db, workerId: string, successes: readonly Success[]): Promise<void> {
+  if (successes.length === 0) return;
+  const input = successes.map((s) => ({
+    id: s.messageId,
+    config_id: s.configId,
+    status: s.status,
+    provider_message_id: s.providerMessageId,
+    sent_at: s.sentAt.toISOString(),
+    detail: { channel: s.channel, providerMessageId: s.providerMessageId },
+  }));
+  await sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        as x(id uuid, config_id uuid, status text, provider_message_id text, sent_at timestamptz, detail jsonb)),
+    done as (
+      update messages m set status = i.status, provider_message_id = i.provider_message_id, sent_at = i.sent_at, error = null, reason = null,
+                            locked_until = null, locked_by = null, updated_at = clock_timestamp()
+        from input i
+       where m.id = i.id and m.status = 'sending' and m.locked_by = ${workerId}
+      returning m.id, i.status, i.detail, i.config_id),
+    history as (insert into message_events (message_id, status, detail) select id, status, detail from done)
+    delete from channel_breakers where config_id in (select config_id from done)`.execute(db);
 }
 
 export { recordEvent };

@@ -3,16 +3,21 @@ import { sql, type Updateable } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ChannelDirectory, ChannelKind, SendOutcome } from '../channels/channel.ts';
-import type { MessageRenderer, RenderRequest } from '../contracts.ts';
+import type { MessageRenderer, RenderedContent, RenderRequest } from '../contracts.ts';
+import type { Result } from '../../platform/result.ts';
+import { decisionChunks } from './batches.ts';
 import { addressOf, loadRecipient } from './checks.ts';
-import { decide, lockCustomer, type Message, type SendPlan } from './decide.ts';
-import { recordEvent } from './outbox.ts';
-import { recordChannelFailure, suppress } from './outcomes.ts';
+import { decideBatch, lockCustomers, type Message, type SendPlan } from './decide.ts';
+import { giveBackWithdrawn, recordEvent } from './outbox.ts';
+import { recordChannelFailure, recordSuccesses, type Success, suppress } from './outcomes.ts';
 import { retryDelayMs } from './policy.ts';
 import { InlineRenderer } from './inline.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { MessageRow } from './tables.ts';
 import { loadMessagingSettings, type MessagingSettings } from './settings.ts';
+
+/** Successes recorded per statement (a crash before a flush re-sends them with the same key). */
+const SUCCESS_FLUSH = 200;
 
 export interface DeliveryWorkerOptions {
   db: Db;
@@ -54,6 +59,11 @@ export class DeliveryWorker {
   readonly #o: Required<Omit<DeliveryWorkerOptions, 'links' | 'workerId'>> & Pick<DeliveryWorkerOptions, 'links'>;
   readonly #limiter = new RateLimiter();
   readonly #inline: InlineRenderer;
+  /** Sends accepted but not yet recorded (flushed every SUCCESS_FLUSH, before any failure, and at the end of a pass). */
+  readonly #successes: Success[] = [];
+  #flushing: Promise<void> = Promise.resolve();
+  /** Breakers this process opened: config id → next probe. Plans decided before they opened wait instead of sending. */
+  readonly #outages = new Map<string, Date>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #again = false;
@@ -119,10 +129,47 @@ export class DeliveryWorker {
     return total;
   }
 
-  /** Claims one batch and handles it; returns how many messages were claimed. */
+  /**
+   * Claims one batch and handles it; returns how many messages were claimed. Due messages are
+   * decided in chunks (one transaction, a handful of round trips per chunk, not per message) and
+   * each chunk is rendered and sent while the next one is decided.
+   */
   async runOnce(): Promise<number> {
     const now = this.#o.now();
-    const claimed = [...(await this.#claimExpired(now)), ...(await this.#claimDue(now))];
+    const expired = await this.#claimExpired(now);
+    const due = await this.#claimDue(now);
+    const pass = this.#pass();
+    await this.#lanes(expired, async (m) => {
+      if ((await giveBackWithdrawn(this.#o.db, this.id, [m.id])).size) return;
+      const settings = await pass.settingsOf(m.workspace_id);
+      const plan = await this.#o.db.transaction().execute((tx) => this.#resume(tx, m, settings));
+      if (plan) await this.#sendAll([plan], settings);
+    });
+    const chunks = decisionChunks(due, this.#decisionChunk);
+    const decideChunk = async (chunk: Message[]) => {
+      const settings = await pass.settingsOf((chunk[0] as Message).workspace_id);
+      try {
+        const ctx = { workerId: this.id, channels: pass.channels, settings, now: this.#o.now(), leaseMs: this.#o.leaseMs, yieldMs: this.#o.yieldMs, breakerBaseMs: this.#o.breakerBaseMs };
+        return { settings, plans: await this.#o.db.transaction().execute((tx) => decideBatch(tx, chunk, ctx)) };
+      } catch (e) {
+        // A bug or a lost database: the leases run out and another pass retries these messages.
+        this.#o.log.error({ err: e, messages: chunk.length }, 'delivery decisions failed');
+        return { settings, plans: [] };
+      }
+    };
+    let next = chunks[0] && !this.#closed ? decideChunk(chunks[0]) : undefined;
+    for (let i = 0; next; i++) {
+      const { settings, plans } = await next;
+      const following = chunks[i + 1];
+      next = following && !this.#closed ? decideChunk(following) : undefined;
+      await this.#sendAll(plans, settings);
+    }
+    await this.#flush();
+    return expired.length + due.length;
+  }
+
+  /** Per pass: each workspace's settings read once, and its channels opened once per kind. */
+  #pass() {
     const settings = new Map<string, Promise<MessagingSettings>>();
     const settingsOf = (ws: string) => {
       const known = settings.get(ws);
@@ -131,8 +178,7 @@ export class DeliveryWorker {
       settings.set(ws, loading);
       return loading;
     };
-    // One lookup of each workspace's channel per kind per pass, not one per message: a channel
-    // disabled or changed mid-pass is seen by the next pass (at most one batch later).
+    // A channel disabled or changed mid-pass is seen by the next pass (at most one batch later).
     const opened = new Map<string, ReturnType<ChannelDirectory['open']>>();
     const channels: Pick<ChannelDirectory, 'open'> = {
       open: (workspaceId, kind) => {
@@ -145,20 +191,30 @@ export class DeliveryWorker {
         return known;
       },
     };
+    return { settingsOf, channels };
+  }
+
+  /** Runs `work` over `items` with at most `concurrency` at once; a throw is logged, not fatal. */
+  async #lanes<T extends { id: string }>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
     let next = 0;
     const lane = async () => {
-      while (next < claimed.length && !this.#closed) {
-        const m = claimed[next++] as Message;
+      while (next < items.length && !this.#closed) {
+        const index = next++;
+        const item = items[index] as T;
         try {
-          await this.#handle(m, await settingsOf(m.workspace_id), channels);
+          await work(item, index);
         } catch (e) {
           // A bug or a lost database: the lease runs out and another pass retries the message.
-          this.#o.log.error({ err: e, messageId: m.id }, 'delivery of a message failed');
+          this.#o.log.error({ err: e, messageId: item.id }, 'delivery of a message failed');
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, claimed.length) }, lane));
-    return claimed.length;
+    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, items.length) }, lane));
+  }
+
+  /** How many messages one decision transaction takes: enough to amortise it, few enough to send within the lease. */
+  get #decisionChunk(): number {
+    return Math.max(1, Math.min(this.#o.batchSize, Math.max(50, this.#o.concurrency * 8)));
   }
 
   async #claimDue(now: Date): Promise<Message[]> {
@@ -186,20 +242,9 @@ export class DeliveryWorker {
     return r.rows;
   }
 
-  async #handle(m: Message, settings: MessagingSettings, channels: Pick<ChannelDirectory, 'open'>): Promise<void> {
-    const now = this.#o.now();
-    const plan =
-      m.status === 'sending'
-        ? await this.#o.db.transaction().execute((tx) => this.#resume(tx, m, settings))
-        : await this.#o.db.transaction().execute((tx) =>
-            decide(tx, m, { workerId: this.id, channels, settings, now, leaseMs: this.#o.leaseMs, yieldMs: this.#o.yieldMs, breakerBaseMs: this.#o.breakerBaseMs }),
-          );
-    if (plan) await this.#send(plan, settings);
-  }
-
   /** A lease that ran out mid-send: send again on the same channel with the same key. */
   async #resume(tx: Db, claimed: Message, settings: MessagingSettings): Promise<SendPlan | undefined> {
-    await lockCustomer(tx, claimed.customer_id);
+    await lockCustomers(tx, [claimed.customer_id]);
     const m = (await tx.selectFrom('messages').selectAll().where('id', '=', claimed.id).forUpdate().executeTakeFirst()) as Message | undefined;
     if (!m || m.locked_by !== this.id || m.status !== 'sending') return undefined;
     const now = this.#o.now();
@@ -213,40 +258,79 @@ export class DeliveryWorker {
       await recordEvent(tx, m.id, 'failed', reason, { channel: kind });
       return undefined;
     }
+    const leaseUntil = new Date(now.getTime() + this.#o.leaseMs);
     await tx
       .updateTable('messages')
-      .set({ attempts: m.attempts + 1, locked_until: new Date(now.getTime() + this.#o.leaseMs), config_id: opened.configId, address, updated_at: new Date() })
+      .set({ attempts: m.attempts + 1, locked_until: leaseUntil, config_id: opened.configId, address, updated_at: new Date() })
       .where('id', '=', m.id)
       .execute();
     await recordEvent(tx, m.id, 'sending', 'lease-expired', { channel: kind, attempt: m.attempts + 1, sameKey: m.id });
-    return { message: { ...m, attempts: m.attempts + 1 }, kind, address, configId: opened.configId, channel: opened.channel, recipient };
+    return { message: { ...m, attempts: m.attempts + 1 }, kind, address, configId: opened.configId, channel: opened.channel, recipient, leaseUntil };
   }
 
-  async #send(plan: SendPlan, settings: MessagingSettings): Promise<void> {
+  /** Renders a chunk's plans (one customer query per template where the renderer batches), then sends them. */
+  async #sendAll(plans: readonly SendPlan[], settings: MessagingSettings): Promise<void> {
+    if (plans.length === 0) return;
+    const links = plans.map((p) => this.#o.links?.({ workspaceId: p.message.workspace_id, customerId: p.message.customer_id, messageId: p.message.id, channel: p.kind, topic: p.recipient.topic }));
+    const contents = await this.#renderAll(plans, links);
+    const jobs = plans.map((plan, i) => ({ id: plan.message.id, plan, links: links[i], content: contents[i] as Result<RenderedContent, string> }));
+    // Before each group of sends (as many as run at once), one query gives back the messages
+    // their owner withdrew meanwhile (a broadcast paused or cancelled): those are not sent.
+    const group = Math.max(1, this.#o.concurrency);
+    const withdrawn = new Map<number, Promise<Set<string>>>();
+    const withdrawnIn = (g: number) => {
+      let known = withdrawn.get(g);
+      if (!known) {
+        known = giveBackWithdrawn(this.#o.db, this.id, jobs.slice(g * group, (g + 1) * group).map((j) => j.id));
+        withdrawn.set(g, known);
+      }
+      return known;
+    };
+    await this.#lanes(jobs, async (job, index) => {
+      const g = Math.floor(index / group);
+      if ((await withdrawnIn(g)).has(job.id)) return;
+      await this.#send(job.plan, job.content, job.links, settings);
+      // The next group's check starts when this group's first send is done: ready when the lanes
+      // need it, and still after every send of the group before it began.
+      if ((g + 1) * group < jobs.length) void withdrawnIn(g + 1).catch(() => undefined);
+    });
+  }
+
+  async #renderAll(plans: readonly SendPlan[], links: readonly RenderRequest['links'][]): Promise<Result<RenderedContent, string>[]> {
+    const contents: Result<RenderedContent, string>[] = new Array(plans.length);
+    const templated: number[] = [];
+    await Promise.all(
+      plans.map(async (plan, i) => {
+        const m = plan.message;
+        const language = m.language ?? plan.recipient.language ?? undefined;
+        if (m.template_id) templated.push(i);
+        else if (m.content) contents[i] = await this.#inline.render({ workspaceId: m.workspace_id, customerId: m.customer_id, content: m.content, language, variables: m.variables, links: links[i] });
+        else contents[i] = { ok: false, error: 'the message has neither a template nor content' };
+      }),
+    );
+    const requests: RenderRequest[] = templated.map((i) => {
+      const plan = plans[i] as SendPlan;
+      const m = plan.message;
+      return { workspaceId: m.workspace_id, customerId: m.customer_id, templateId: m.template_id as string, channel: plan.kind, language: m.language ?? plan.recipient.language ?? undefined, variables: m.variables, links: links[i] };
+    });
+    const { renderer } = this.#o;
+    const rendered = renderer.renderMany ? await renderer.renderMany(requests) : await Promise.all(requests.map((r) => renderer.render(r)));
+    templated.forEach((i, k) => {
+      contents[i] = rendered[k] as Result<RenderedContent, string>;
+    });
+    return contents;
+  }
+
+  async #send(plan: SendPlan, content: Result<RenderedContent, string>, links: RenderRequest['links'], settings: MessagingSettings): Promise<void> {
     const { message: m, kind, channel } = plan;
-    // A template's topic goes into the links: one click then leaves that topic, not the whole channel.
-    const links = this.#o.links?.({ workspaceId: m.workspace_id, customerId: m.customer_id, messageId: m.id, channel: kind, topic: plan.recipient.topic });
+    // Decided in this chunk while an earlier one was still sending: a late send renews its lease
+    // first, so that no other worker takes the message over mid-send.
+    const now = this.#o.now();
+    if (plan.leaseUntil.getTime() - now.getTime() < this.#o.leaseMs / 2 && !(await this.#renewLease(plan, now))) return;
+    // This process saw the channel's breaker open after the chunk was decided: wait like the rest.
+    const outage = this.#outages.get(plan.configId);
+    if (outage && outage.getTime() > now.getTime()) return this.#release(plan, outage);
     let outcome: SendOutcome;
-    const content = m.template_id
-      ? await this.#o.renderer.render({
-          workspaceId: m.workspace_id,
-          customerId: m.customer_id,
-          templateId: m.template_id,
-          channel: kind,
-          language: m.language ?? plan.recipient.language ?? undefined,
-          variables: m.variables,
-          links,
-        })
-      : m.content
-        ? await this.#inline.render({
-            workspaceId: m.workspace_id,
-            customerId: m.customer_id,
-            content: m.content,
-            language: m.language ?? plan.recipient.language ?? undefined,
-            variables: m.variables,
-            links,
-          })
-        : { ok: false as const, error: 'the message has neither a template nor content' };
     if (!content.ok) {
       outcome = { status: 'failed-permanent', error: `render: ${content.error}` };
     } else {
@@ -270,24 +354,53 @@ export class DeliveryWorker {
         outcome = { status: 'failed-retryable', error: e instanceof Error ? e.message : String(e) };
       }
     }
-    if (outcome.status === 'sent' || outcome.status === 'delivered') await this.#recordSuccess(plan, outcome.status, outcome.providerMessageId);
-    else await this.#o.db.transaction().execute((tx) => this.#record(tx, plan, outcome, settings));
+    if (outcome.status === 'sent' || outcome.status === 'delivered') {
+      this.#outages.delete(plan.configId);
+      this.#successes.push({ messageId: m.id, configId: plan.configId, status: outcome.status, providerMessageId: outcome.providerMessageId ?? null, channel: kind, sentAt: this.#o.now() });
+      if (this.#successes.length >= SUCCESS_FLUSH) await this.#flush();
+      return;
+    }
+    // Successes first: a success recorded after this failure would close a breaker it opened.
+    await this.#flush();
+    await this.#o.db.transaction().execute((tx) => this.#record(tx, plan, outcome, settings));
   }
 
   /**
-   * The common case in one atomic statement (one round trip instead of a five-statement
-   * transaction): the status, its history line, and the channel's breaker cleared.
+   * Writes the buffered successes (one statement per flush). Flushes run one after another, so a
+   * failure that waits for this one is recorded after every success that came before it.
    */
-  async #recordSuccess(plan: SendPlan, status: 'sent' | 'delivered', providerMessageId: string | undefined): Promise<void> {
-    const detail = JSON.stringify({ channel: plan.kind, providerMessageId: providerMessageId ?? null });
-    await sql`
-      with done as (
-        update messages set status = ${status}, provider_message_id = ${providerMessageId ?? null}, sent_at = ${this.#o.now()}, error = null,
-                            locked_until = null, locked_by = null, updated_at = clock_timestamp()
-         where id = ${plan.message.id} and status = 'sending' and locked_by = ${this.id}
-        returning id),
-      history as (insert into message_events (message_id, status, detail) select id, ${status}, ${detail}::jsonb from done)
-      delete from channel_breakers where config_id = ${plan.configId} and exists (select 1 from done)`.execute(this.#o.db);
+  #flush(): Promise<void> {
+    const batch = this.#successes.splice(0);
+    this.#flushing = this.#flushing.then(() => recordSuccesses(this.#o.db, this.id, batch));
+    return this.#flushing;
+  }
+
+  async #renewLease(plan: SendPlan, now: Date): Promise<boolean> {
+    const until = new Date(now.getTime() + this.#o.leaseMs);
+    const r = await this.#o.db
+      .updateTable('messages')
+      .set({ locked_until: until })
+      .where('id', '=', plan.message.id)
+      .where('status', '=', 'sending')
+      .where('locked_by', '=', this.id)
+      .executeTakeFirst();
+    plan.leaseUntil = until;
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Gives a reserved message back unsent (its cap slot and attempt too) until the channel's next probe. */
+  async #release(plan: SendPlan, until: Date): Promise<void> {
+    const m = plan.message;
+    await this.#o.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .updateTable('messages')
+        .set({ status: 'queued', reason: 'channel-outage', not_before: until, slot_at: null, attempts: m.attempts - 1, locked_until: null, locked_by: null, updated_at: new Date() })
+        .where('id', '=', m.id)
+        .where('status', '=', 'sending')
+        .where('locked_by', '=', this.id)
+        .executeTakeFirst();
+      if (r.numUpdatedRows) await recordEvent(tx, m.id, 'queued', 'channel-outage', { until: until.toISOString(), channel: plan.kind });
+    });
   }
 
   async #record(tx: Db, plan: SendPlan, outcome: SendOutcome, settings: MessagingSettings): Promise<void> {
@@ -301,9 +414,10 @@ export class DeliveryWorker {
     switch (outcome.status) {
       case 'sent':
       case 'delivered':
-        throw new Error('successes are recorded by #recordSuccess');
+        throw new Error('successes are recorded by #flush');
       case 'failed-retryable': {
-        await recordChannelFailure(tx, { workspaceId: m.workspace_id, configId: plan.configId, error: outcome.error, now, threshold: this.#o.breakerThreshold, baseMs: this.#o.breakerBaseMs });
+        const opened = await recordChannelFailure(tx, { workspaceId: m.workspace_id, configId: plan.configId, error: outcome.error, now, threshold: this.#o.breakerThreshold, baseMs: this.#o.breakerBaseMs });
+        if (opened) this.#outages.set(plan.configId, opened);
         if (m.attempts >= settings.maxAttempts) {
           const r = await mine({ ...done, status: 'failed', reason: 'retries-exhausted', error: outcome.error, slot_at: null }).executeTakeFirst();
           if (r.numUpdatedRows) await recordEvent(tx, m.id, 'failed', 'retries-exhausted', { error: outcome.error, attempts: m.attempts });

@@ -120,6 +120,8 @@ export async function loadRecommendations(db: Db, workspaceId: string, customerI
   return recs.map((r) => ({ product_id: r.productId, name: r.name, score: r.score }));
 }
 
+type Recipient = RecipientData & { templateVersion: number | null };
+
 /**
  * A live (not erased, not merged away) customer of the workspace with what the template reads,
  * in one round trip: most templates never touch orders or recommendations, so those are loaded
@@ -132,25 +134,45 @@ export async function loadRecipient(
   customerId: string,
   needs: { lastOrder: boolean; recommendations: boolean },
   templateId?: string,
-): Promise<(RecipientData & { templateVersion: number | null }) | undefined> {
-  if (!UUID.test(customerId)) return undefined;
-  const [found, recommendations] = await Promise.all([
+): Promise<Recipient | undefined> {
+  return (await loadRecipients(db, workspaceId, [customerId], needs, templateId)).get(customerId.toLowerCase());
+}
+
+/**
+ * `loadRecipient` for many customers in one round trip (a broadcast renders a whole batch at
+ * once): keyed by lower-case id; customers gone or unknown are absent.
+ */
+export async function loadRecipients(
+  db: Db,
+  workspaceId: string,
+  customerIds: readonly string[],
+  needs: { lastOrder: boolean; recommendations: boolean },
+  templateId?: string,
+): Promise<Map<string, Recipient>> {
+  // Keys as PostgreSQL prints uuids (lower case), whatever the caller's spelling.
+  const ids = [...new Set(customerIds.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const found = new Map<string, Recipient>();
+  if (ids.length === 0) return found;
+  const [rows, recommendations] = await Promise.all([
     sql<CustomerRow & { last_order: OrderJson | null; template_version: number | null }>`
       select ${customerColumns},
              ${needs.lastOrder ? lastOrderJson(workspaceId) : sql`null`} as last_order,
              ${templateId && UUID.test(templateId) ? sql`(select t.version from message_templates t where t.workspace_id = ${workspaceId} and t.id = ${templateId})` : sql`null`} as template_version
         from customers c
-       where c.workspace_id = ${workspaceId} and c.id = ${customerId} and c.erased_at is null and c.merged_into is null`.execute(db),
-    needs.recommendations ? loadRecommendations(db, workspaceId, customerId) : undefined,
+       where c.workspace_id = ${workspaceId} and c.id = any(${ids}::uuid[]) and c.erased_at is null and c.merged_into is null`.execute(db),
+    needs.recommendations ? Promise.all(ids.map((id) => loadRecommendations(db, workspaceId, id))) : undefined,
   ]);
-  const row = found.rows[0];
-  if (!row) return undefined;
-  return {
-    customer: toCustomer(row),
-    ...(needs.lastOrder ? { last_order: row.last_order ? toOrder(row.last_order) : null } : {}),
-    ...(recommendations ? { recommendations } : {}),
-    templateVersion: row.template_version,
-  };
+  const recommendationsOf = new Map(recommendations?.map((r, i) => [ids[i] as string, r]));
+  for (const row of rows.rows) {
+    const recs = recommendationsOf.get(row.id);
+    found.set(row.id, {
+      customer: toCustomer(row),
+      ...(needs.lastOrder ? { last_order: row.last_order ? toOrder(row.last_order) : null } : {}),
+      ...(recs ? { recommendations: recs } : {}),
+      templateVersion: row.template_version,
+    });
+  }
+  return found;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

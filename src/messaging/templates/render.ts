@@ -2,7 +2,7 @@ import type { Db } from '../../database.ts';
 import { err, ok, type Result } from '../../platform/result.ts';
 import type { ChannelKind } from '../channels/channel.ts';
 import type { RenderedContent, RenderRequest } from '../contracts.ts';
-import { loadRecipient, type RecipientData } from './context.ts';
+import { loadRecipient, loadRecipients, type RecipientData } from './context.ts';
 import { contentFor, liquidFields } from './fields.ts';
 import { htmlToText } from './html-text.ts';
 import { type Parsed, parseLiquid, renderLiquid } from './liquid.ts';
@@ -199,6 +199,41 @@ export class TemplateRenderer {
     const recipient = await loadRecipient(this.db, workspaceId, customerId, parsed.needs);
     if (!recipient) return err(`customer ${customerId} not found`);
     return renderFor(parsed, await factsLoading, recipient, request);
+  }
+
+  /**
+   * Many renders with one customer query per (workspace, template) instead of one per recipient:
+   * the delivery worker renders a decided batch at once. Results come in the requests' order.
+   */
+  async renderMany(requests: readonly RenderRequest[]): Promise<Result<RenderedContent, string>[]> {
+    const results: Result<RenderedContent, string>[] = new Array(requests.length);
+    const groups = new Map<string, number[]>();
+    requests.forEach((r, i) => {
+      const key = `${r.workspaceId} ${r.templateId}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    for (const indexes of groups.values()) {
+      const first = requests[indexes[0] as number] as RenderRequest;
+      const { workspaceId, templateId } = first;
+      const facts = await this.workspaceFacts(workspaceId);
+      const customers = indexes.map((i) => (requests[i] as RenderRequest).customerId);
+      let parsed = this.templates.get(templateId);
+      let recipients = parsed ? await loadRecipients(this.db, workspaceId, customers, parsed.needs, templateId) : undefined;
+      // A template changed since it was cached (or never cached): parse it, then read what it needs.
+      const version = recipients?.values().next().value?.templateVersion;
+      if (!parsed || !recipients || (recipients.size > 0 && version !== parsed.template.version)) {
+        parsed = await this.template(workspaceId, templateId);
+        recipients = parsed ? await loadRecipients(this.db, workspaceId, customers, parsed.needs) : undefined;
+      }
+      for (const i of indexes) {
+        const request = requests[i] as RenderRequest;
+        const recipient = recipients?.get(request.customerId.toLowerCase());
+        if (!parsed) results[i] = err(`template ${templateId} not found`);
+        else if (!recipient) results[i] = err(`customer ${request.customerId} not found`);
+        else results[i] = await renderFor(parsed, facts, recipient, request);
+      }
+    }
+    return results;
   }
 
   async template(workspaceId: string, id: string): Promise<ParsedTemplate | undefined> {
