@@ -107,6 +107,28 @@ describe('broadcast reliability', () => {
     assert.deepEqual(history.rows.map((r) => r.reason), ['broadcast-paused', 'broadcast-resumed'], 'the pause is in each message history');
   });
 
+  test('given a worker that has decided a whole chunk, when the broadcast is cancelled during its first send, then none of the decided messages goes out and they end skipped', async () => {
+    const w = await t.workspace();
+    const members = await bulkCustomers(t.db, w.id, 60, `cancel-${w.id}`);
+    const id = await sendBroadcast(w, members, { category: 'marketing' });
+    await testScheduler(t.db).tick();
+    let cancelled: Promise<unknown> | undefined;
+    const email = new RecordingChannel('email', async (m) => {
+      cancelled ??= w.api.post(`/api/v1/broadcasts/${id}/cancel`, {}).then((r) => assert.equal(r.statusCode, 200, r.body));
+      await cancelled;
+      return { status: 'sent', providerMessageId: `rec-${m.id}` };
+    });
+    const clock = new TestClock(tehranTime('12:00'));
+    // Two at a time: the first pair is in flight at the cancel, the other 58 were decided with it.
+    await testWorker(t.db, new RecordingDirectory({ email }), clock, { batchSize: 60, concurrency: 2 }).drain();
+    await testScheduler(t.db, { now: clock.now }).tick();
+    assert.equal(email.sends.length, 2, 'only the sends in flight at the cancel happened');
+    assert.deepEqual(await messageCounts(t.db, id), { sent: 2, 'skipped:broadcast-cancelled': 58 });
+    const slots = await sql<{ status: string; slots: number; attempts: number }>`
+      select status, count(slot_at)::int as slots, sum(attempts)::int as attempts from messages where broadcast_id = ${id}::uuid group by status order by status`.execute(t.db);
+    assert.deepEqual(slots.rows, [{ status: 'sent', slots: 2, attempts: 2 }, { status: 'skipped', slots: 0, attempts: 0 }], 'withdrawn messages give back their cap slot and attempt');
+  });
+
   test('given a broadcast paused mid-enqueue, when the scheduler ticks, then no more messages are enqueued until resume, and then the rest', async () => {
     const w = await t.workspace();
     const members = await bulkCustomers(t.db, w.id, 300, `pause-enq-${w.id}`);
