@@ -79,7 +79,7 @@ function wait(m: Message, status: 'queued' | 'scheduled', until: Date, reason: s
 }
 
 /** Every write of a batch and their history lines: one round trip under the locks. */
-async function applyWrites(tx: Db, writes: readonly Write[]): Promise<void> {
+async function applyWrites(tx: Db, workerId: string, writes: readonly Write[]): Promise<void> {
   if (writes.length === 0) return;
   await sql`
     with input as (
@@ -97,7 +97,7 @@ async function applyWrites(tx: Db, writes: readonly Write[]): Promise<void> {
              slot_at = case when i.reserve then i.slot_at else m.slot_at end,
              attempts = m.attempts + case when i.reserve then 1 else 0 end,
              locked_until = i.locked_until,
-             locked_by = case when i.reserve then m.locked_by end,
+             locked_by = case when i.reserve then ${workerId} end,
              updated_at = clock_timestamp()
         from input i where m.id = i.id
       returning m.id)
@@ -106,8 +106,8 @@ async function applyWrites(tx: Db, writes: readonly Write[]): Promise<void> {
 }
 
 /**
- * Decides a batch of claimed messages of one workspace, at most one per customer, in the caller's
- * transaction: the customers' locks, then every fact in one read, then per message consent,
+ * Decides a batch of messages of one workspace, at most one per customer, claimed (row-locked) in
+ * the caller's transaction: the customers' locks, then every fact in one read, then per message consent,
  * quiet hours, caps (with priority), and the first allowed channel that passes consent, address,
  * suppression, its own cap and its breaker; then every outcome in one write. Returns the plans of
  * the messages now `sending` (their cap slots reserved); the others are settled or rescheduled.
@@ -130,13 +130,13 @@ export async function decideBatch(tx: Db, claimed: readonly Message[], ctx: Deci
   const plans: SendPlan[] = [];
   for (const c of claimed) {
     const f = facts.get(c.id);
-    // Gone, or another worker took it after our lease ran out: it is theirs now.
-    if (!f || f.message.locked_by !== ctx.workerId || (f.message.status !== 'queued' && f.message.status !== 'scheduled')) continue;
+    // Claimed under a row lock in this transaction, so still waiting unless it is gone.
+    if (!f || (f.message.status !== 'queued' && f.message.status !== 'scheduled')) continue;
     const decision = await decideOne(tx, f, scores.get(f.message.customer_id), ctx);
     writes.push(decision.write);
     if (decision.plan) plans.push(decision.plan);
   }
-  await applyWrites(tx, writes);
+  await applyWrites(tx, ctx.workerId, writes);
   return plans;
 }
 

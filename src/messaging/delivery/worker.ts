@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { ChannelDirectory, ChannelKind, SendOutcome } from '../channels/channel.ts';
 import type { MessageRenderer, RenderedContent, RenderRequest } from '../contracts.ts';
 import type { Result } from '../../platform/result.ts';
-import { decisionChunks } from './batches.ts';
+import { decisionGroups } from './batches.ts';
 import { addressOf, loadRecipient } from './checks.ts';
 import { decideBatch, lockCustomers, type Message, type SendPlan } from './decide.ts';
 import { giveBackWithdrawn, recordEvent } from './outbox.ts';
@@ -15,6 +15,12 @@ import { InlineRenderer } from './inline.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { MessageRow } from './tables.ts';
 import { loadMessagingSettings, type MessagingSettings } from './settings.ts';
+
+/** What one pass reads once: each workspace's settings, each workspace's channel per kind. */
+interface Pass {
+  settingsOf(workspaceId: string): Promise<MessagingSettings>;
+  channels: Pick<ChannelDirectory, 'open'>;
+}
 
 /** Successes recorded per statement (a crash before a flush re-sends them with the same key). */
 const SUCCESS_FLUSH = 200;
@@ -130,14 +136,13 @@ export class DeliveryWorker {
   }
 
   /**
-   * Claims one batch and handles it; returns how many messages were claimed. Due messages are
-   * decided in chunks (one transaction, a handful of round trips per chunk, not per message) and
-   * each chunk is rendered and sent while the next one is decided.
+   * Handles up to `batchSize` messages; returns how many were claimed. Leases that ran out are
+   * resumed one by one (rare); due messages are claimed and decided in chunks, each in one
+   * transaction of a handful of round trips, and each chunk is rendered and sent while the next
+   * one is decided.
    */
   async runOnce(): Promise<number> {
-    const now = this.#o.now();
-    const expired = await this.#claimExpired(now);
-    const due = await this.#claimDue(now);
+    const expired = await this.#claimExpired(this.#o.now());
     const pass = this.#pass();
     await this.#lanes(expired, async (m) => {
       if ((await giveBackWithdrawn(this.#o.db, this.id, [m.id])).size) return;
@@ -145,31 +150,50 @@ export class DeliveryWorker {
       const plan = await this.#o.db.transaction().execute((tx) => this.#resume(tx, m, settings));
       if (plan) await this.#sendAll([plan], settings);
     });
-    const chunks = decisionChunks(due, this.#decisionChunk);
-    const decideChunk = async (chunk: Message[]) => {
-      const settings = await pass.settingsOf((chunk[0] as Message).workspace_id);
-      try {
-        const ctx = { workerId: this.id, channels: pass.channels, settings, now: this.#o.now(), leaseMs: this.#o.leaseMs, yieldMs: this.#o.yieldMs, breakerBaseMs: this.#o.breakerBaseMs };
-        return { settings, plans: await this.#o.db.transaction().execute((tx) => decideBatch(tx, chunk, ctx)) };
-      } catch (e) {
-        // A bug or a lost database: the leases run out and another pass retries these messages.
-        this.#o.log.error({ err: e, messages: chunk.length }, 'delivery decisions failed');
-        return { settings, plans: [] };
-      }
-    };
-    let next = chunks[0] && !this.#closed ? decideChunk(chunks[0]) : undefined;
-    for (let i = 0; next; i++) {
-      const { settings, plans } = await next;
-      const following = chunks[i + 1];
-      next = following && !this.#closed ? decideChunk(following) : undefined;
-      await this.#sendAll(plans, settings);
+    let handled = expired.length;
+    const decideNext = () =>
+      this.#decideNext(pass).catch((e: unknown) => {
+        // A bug or a lost database: nothing was written, and another pass claims these again.
+        this.#o.log.error({ err: e }, 'delivery decisions failed');
+        return { claimed: 0, batches: [] };
+      });
+    let next = this.#closed ? undefined : decideNext();
+    while (next) {
+      const { claimed, batches } = await next;
+      handled += claimed;
+      next = claimed >= this.#decisionChunk && handled < this.#o.batchSize && !this.#closed ? decideNext() : undefined;
+      for (const { settings, plans } of batches) await this.#sendAll(plans, settings);
     }
     await this.#flush();
-    return expired.length + due.length;
+    return handled;
+  }
+
+  /**
+   * One transaction: claims due messages (row locks, SKIP LOCKED: other workers take others),
+   * then decides them per workspace. The row locks are the claim, so a claimed message costs no
+   * lease write; a customer's second message is left for the next claim (see decisionGroups).
+   */
+  #decideNext(pass: Pass): Promise<{ claimed: number; batches: { settings: MessagingSettings; plans: SendPlan[] }[] }> {
+    return this.#o.db.transaction().execute(async (tx) => {
+      const now = this.#o.now();
+      const claimed = await sql<Message>`
+        select * from messages
+         where status in ('queued', 'scheduled') and not_before <= ${now} and (locked_until is null or locked_until < ${now})
+         order by priority desc, not_before
+         limit ${this.#decisionChunk}
+           for update skip locked`.execute(tx);
+      const batches: { settings: MessagingSettings; plans: SendPlan[] }[] = [];
+      for (const group of decisionGroups(claimed.rows).groups) {
+        const settings = await pass.settingsOf((group[0] as Message).workspace_id);
+        const ctx = { workerId: this.id, channels: pass.channels, settings, now, leaseMs: this.#o.leaseMs, yieldMs: this.#o.yieldMs, breakerBaseMs: this.#o.breakerBaseMs };
+        batches.push({ settings, plans: await decideBatch(tx, group, ctx) });
+      }
+      return { claimed: claimed.rows.length, batches };
+    });
   }
 
   /** Per pass: each workspace's settings read once, and its channels opened once per kind. */
-  #pass() {
+  #pass(): Pass {
     const settings = new Map<string, Promise<MessagingSettings>>();
     const settingsOf = (ws: string) => {
       const known = settings.get(ws);
@@ -212,23 +236,9 @@ export class DeliveryWorker {
     await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, items.length) }, lane));
   }
 
-  /** How many messages one decision transaction takes: enough to amortise it, few enough to send within the lease. */
+  /** How many messages one decision transaction claims: enough to amortise it, few enough to send within the lease. */
   get #decisionChunk(): number {
     return Math.max(1, Math.min(this.#o.batchSize, Math.max(50, this.#o.concurrency * 8)));
-  }
-
-  async #claimDue(now: Date): Promise<Message[]> {
-    const until = new Date(now.getTime() + this.#o.leaseMs);
-    const r = await sql<Message>`
-      update messages set locked_until = ${until}, locked_by = ${this.id}
-       where id in (select id from messages
-                     where status in ('queued', 'scheduled') and not_before <= ${now}
-                       and (locked_until is null or locked_until < ${now})
-                     order by priority desc, not_before
-                     limit ${this.#o.batchSize}
-                     for update skip locked)
-      returning *`.execute(this.#o.db);
-    return r.rows.sort((a, b) => b.priority - a.priority || a.not_before.getTime() - b.not_before.getTime());
   }
 
   /** Sends whose worker died: the outcome is unknown, so they go again with the same key. */
