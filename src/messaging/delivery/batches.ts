@@ -1,4 +1,4 @@
-import type { Message } from './decide.ts';
+import type { ClaimedMessage } from './decide.ts';
 
 /**
  * Splits rows claimed in one decision transaction into the groups `decideBatch` takes: one
@@ -7,10 +7,10 @@ import type { Message } from './decide.ts';
  * come highest priority first, so each customer's first is the one decided; the others are
  * `left` for the next claim, which sees the slot taken.
  */
-export function decisionGroups(claimed: readonly Message[]): { groups: Message[][]; left: Message[] } {
-  const groups = new Map<string, Message[]>();
+export function decisionGroups<M extends ClaimedMessage>(claimed: readonly M[]): { groups: M[][]; left: M[] } {
+  const groups = new Map<string, M[]>();
   const seen = new Set<string>();
-  const left: Message[] = [];
+  const left: M[] = [];
   for (const m of claimed) {
     const key = `${m.workspace_id} ${m.customer_id}`;
     if (seen.has(key)) {

@@ -46,6 +46,25 @@ describe('messaging data follows the customer', () => {
   });
 });
 
+describe('message history', () => {
+  test('given sent messages, when their customer is deleted (a cascade, as on a workspace delete), then their history goes with them and other messages keep theirs', async () => {
+    const w = await t.workspace();
+    const directory = new RecordingDirectory({ sms: new RecordingChannel('sms') });
+    const clock = new TestClock(tehranTime('12:00'));
+    const [gone, kept] = [await customer(w), await customer(w)];
+    const ids = await enqueue(t.db, w.id, clock, [
+      { customerId: gone, channels: ['sms'], category: 'transactional' },
+      { customerId: kept, channels: ['sms'], category: 'transactional' },
+    ]);
+    await testWorker(t.db, directory, clock).drain();
+    const history = async (id: string) => (await t.db.selectFrom('message_events').select('status').where('message_id', '=', id).orderBy('id').execute()).map((e) => e.status);
+    assert.deepEqual(await history(ids[0] as string), ['queued', 'sending', 'sent']);
+    await t.db.deleteFrom('customers').where('id', '=', gone).execute();
+    assert.deepEqual(await history(ids[0] as string), []);
+    assert.deepEqual(await history(ids[1] as string), ['queued', 'sending', 'sent']);
+  });
+});
+
 describe('receipt polling', () => {
   test('given a channel without receipt webhooks, when the poller runs, then it asks about recent sends once per interval and applies the answers', async () => {
     const w = await t.workspace();

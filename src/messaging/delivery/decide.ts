@@ -115,7 +115,10 @@ async function applyWrites(tx: Db, workerId: string, writes: readonly Write[]): 
  * Quiet hours come before caps: a message delayed from 22:00 to 09:00 is counted against the
  * windows of 09:00, when it actually goes.
  */
-export async function decideBatch(tx: Db, claimed: readonly Message[], ctx: DecideContext): Promise<SendPlan[]> {
+/** What a claim reads of a message: enough to group it; the decision reads the rest under the locks. */
+export type ClaimedMessage = Pick<Message, 'id' | 'workspace_id' | 'customer_id'>;
+
+export async function decideBatch(tx: Db, claimed: readonly ClaimedMessage[], ctx: DecideContext): Promise<SendPlan[]> {
   if (claimed.length === 0) return [];
   await lockCustomers(tx, claimed.map((m) => m.customer_id));
   const facts = await loadDecisions(
@@ -124,7 +127,7 @@ export async function decideBatch(tx: Db, claimed: readonly Message[], ctx: Deci
     ctx.settings.caps,
     ctx.now,
   );
-  const auto = claimed.filter((m) => m.channels.length === 0).map((m) => m.customer_id);
+  const auto = [...facts.values()].filter((f) => f.message.channels.length === 0).map((f) => f.message.customer_id);
   const scores = await channelScores(tx, auto, ctx.now);
   const writes: Write[] = [];
   const plans: SendPlan[] = [];

@@ -7,7 +7,7 @@ import type { MessageRenderer, RenderedContent, RenderRequest } from '../contrac
 import type { Result } from '../../platform/result.ts';
 import { decisionGroups } from './batches.ts';
 import { addressOf, loadRecipient } from './checks.ts';
-import { decideBatch, lockCustomers, type Message, type SendPlan } from './decide.ts';
+import { type ClaimedMessage, decideBatch, lockCustomers, type Message, type SendPlan } from './decide.ts';
 import { giveBackWithdrawn, recordEvent } from './outbox.ts';
 import { recordChannelFailure, recordSuccesses, type Success, suppress } from './outcomes.ts';
 import { retryDelayMs } from './policy.ts';
@@ -176,15 +176,15 @@ export class DeliveryWorker {
   #decideNext(pass: Pass): Promise<{ claimed: number; batches: { settings: MessagingSettings; plans: SendPlan[] }[] }> {
     return this.#o.db.transaction().execute(async (tx) => {
       const now = this.#o.now();
-      const claimed = await sql<Message>`
-        select * from messages
+      const claimed = await sql<ClaimedMessage>`
+        select id, workspace_id, customer_id from messages
          where status in ('queued', 'scheduled') and not_before <= ${now} and (locked_until is null or locked_until < ${now})
          order by priority desc, not_before
          limit ${this.#decisionChunk}
            for update skip locked`.execute(tx);
       const batches: { settings: MessagingSettings; plans: SendPlan[] }[] = [];
       for (const group of decisionGroups(claimed.rows).groups) {
-        const settings = await pass.settingsOf((group[0] as Message).workspace_id);
+        const settings = await pass.settingsOf((group[0] as ClaimedMessage).workspace_id);
         const ctx = { workerId: this.id, channels: pass.channels, settings, now, leaseMs: this.#o.leaseMs, yieldMs: this.#o.yieldMs, breakerBaseMs: this.#o.breakerBaseMs };
         batches.push({ settings, plans: await decideBatch(tx, group, ctx) });
       }
