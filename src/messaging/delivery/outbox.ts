@@ -86,14 +86,17 @@ export async function withdrawDecided(db: Db, broadcastIds: readonly string[], r
              where broadcast_id = any(${[...broadcastIds]}::uuid[]) and status = 'sending' and reason is null`.execute(db);
 }
 
-/** The worker's side: gives back those of `ids` that were withdrawn; returns their ids. */
+/**
+ * The worker's side: gives back those of `ids` that were withdrawn; returns their ids. (`locked_by`
+ * = the worker implies `sending`; see recordSuccesses for why the status is not named.)
+ */
 export async function giveBackWithdrawn(db: Db, workerId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const r = await sql<{ id: string }>`
     with back as (
       update messages set status = 'queued', slot_at = null, attempts = greatest(0, attempts - 1), locked_by = ${withdrawnBy},
                           locked_until = '9999-12-31T00:00:00Z', updated_at = clock_timestamp()
-       where id = any(${[...ids]}::uuid[]) and status = 'sending' and locked_by = ${workerId} and reason is not null
+       where id = any(${[...ids]}::uuid[]) and locked_by = ${workerId} and reason is not null
       returning id, reason)
     insert into message_events (message_id, status, reason) select id, 'queued', reason from back
     returning message_id::text as id`.execute(db);

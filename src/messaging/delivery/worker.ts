@@ -13,8 +13,26 @@ import { recordChannelFailure, recordSuccesses, type Success, suppress } from '.
 import { retryDelayMs } from './policy.ts';
 import { InlineRenderer } from './inline.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { SendQueue } from './send-queue.ts';
 import type { MessageRow } from './tables.ts';
 import { loadMessagingSettings, type MessagingSettings } from './settings.ts';
+
+/** A decided, rendered message waiting for a send lane. */
+interface SendJob {
+  id: string;
+  plan: SendPlan;
+  links: RenderRequest['links'];
+  content: Result<RenderedContent, string>;
+  settings: MessagingSettings;
+  group: WithdrawalGroup;
+}
+
+/** Consecutive jobs checked for withdrawal with one query (see #prepare). */
+interface WithdrawalGroup {
+  ids: string[];
+  checked?: Promise<Set<string>>;
+  next?: WithdrawalGroup;
+}
 
 /** What one pass reads once: each workspace's settings, each workspace's channel per kind. */
 interface Pass {
@@ -138,8 +156,8 @@ export class DeliveryWorker {
   /**
    * Handles up to `batchSize` messages; returns how many were claimed. Leases that ran out are
    * resumed one by one (rare); due messages are claimed and decided in chunks, each in one
-   * transaction of a handful of round trips, and each chunk is rendered and sent while the next
-   * one is decided.
+   * transaction of a handful of round trips, rendered, and queued for the send lanes, which keep
+   * sending while the next chunk is decided.
    */
   async runOnce(): Promise<number> {
     const expired = await this.#claimExpired(this.#o.now());
@@ -148,22 +166,49 @@ export class DeliveryWorker {
       if ((await giveBackWithdrawn(this.#o.db, this.id, [m.id])).size) return;
       const settings = await pass.settingsOf(m.workspace_id);
       const plan = await this.#o.db.transaction().execute((tx) => this.#resume(tx, m, settings));
-      if (plan) await this.#sendAll([plan], settings);
+      if (plan) await this.#lanes(await this.#prepare([plan], settings), (job) => this.#sendJob(job));
     });
     let handled = expired.length;
-    const decideNext = () =>
-      this.#decideNext(pass).catch((e: unknown) => {
-        // A bug or a lost database: nothing was written, and another pass claims these again.
+    const queue = new SendQueue<SendJob>();
+    let lastGroup: WithdrawalGroup | undefined;
+    const produce = async () => {
+      try {
+        for (let more = !this.#closed; more; ) {
+          const { claimed, batches } = await this.#decideNext(pass);
+          handled += claimed;
+          for (const { settings, plans } of batches) {
+            const jobs = await this.#prepare(plans, settings);
+            const first = jobs[0]?.group;
+            if (!first) continue;
+            // Withdrawal checks chain across chunks; lanes already waiting need this one's now.
+            if (lastGroup) lastGroup.next = first;
+            if (queue.size === 0) void this.#withdrawn(first).catch(() => undefined);
+            lastGroup = (jobs.at(-1) as SendJob).group;
+            queue.push(jobs);
+          }
+          more = claimed >= this.#decisionChunk && handled < this.#o.batchSize && !this.#closed;
+          // At most one chunk waits while the next is decided: the lanes never run dry, and no
+          // decided message waits long enough for its lease to matter.
+          if (more) await queue.waitBelow(this.#decisionChunk);
+        }
+      } catch (e) {
+        // A bug or a lost database: a chunk not decided wrote nothing and is claimed again;
+        // decided but unsent messages are resumed when their lease runs out.
         this.#o.log.error({ err: e }, 'delivery decisions failed');
-        return { claimed: 0, batches: [] };
-      });
-    let next = this.#closed ? undefined : decideNext();
-    while (next) {
-      const { claimed, batches } = await next;
-      handled += claimed;
-      next = claimed >= this.#decisionChunk && handled < this.#o.batchSize && !this.#closed ? decideNext() : undefined;
-      for (const { settings, plans } of batches) await this.#sendAll(plans, settings);
-    }
+      } finally {
+        queue.close();
+      }
+    };
+    const lane = async () => {
+      for (let job = await queue.take(); job; job = await queue.take()) {
+        try {
+          await this.#sendJob(job);
+        } catch (e) {
+          this.#o.log.error({ err: e, messageId: job.id }, 'delivery of a message failed');
+        }
+      }
+    };
+    await Promise.all([produce(), ...Array.from({ length: Math.max(1, this.#o.concurrency) }, lane)]);
     await this.#flush();
     return handled;
   }
@@ -279,31 +324,43 @@ export class DeliveryWorker {
   }
 
   /** Renders a chunk's plans (one customer query per template where the renderer batches), then sends them. */
-  async #sendAll(plans: readonly SendPlan[], settings: MessagingSettings): Promise<void> {
-    if (plans.length === 0) return;
+  /**
+   * Renders a chunk's plans (one customer query per template where the renderer batches) into
+   * send jobs. Consecutive jobs form groups of as many as run at once: before a group's sends one
+   * query gives back the messages their owner withdrew meanwhile (a broadcast paused or
+   * cancelled), and those are not sent.
+   */
+  async #prepare(plans: readonly SendPlan[], settings: MessagingSettings): Promise<SendJob[]> {
+    if (plans.length === 0) return [];
     const links = plans.map((p) => this.#o.links?.({ workspaceId: p.message.workspace_id, customerId: p.message.customer_id, messageId: p.message.id, channel: p.kind, topic: p.recipient.topic }));
     const contents = await this.#renderAll(plans, links);
-    const jobs = plans.map((plan, i) => ({ id: plan.message.id, plan, links: links[i], content: contents[i] as Result<RenderedContent, string> }));
-    // Before each group of sends (as many as run at once), one query gives back the messages
-    // their owner withdrew meanwhile (a broadcast paused or cancelled): those are not sent.
-    const group = Math.max(1, this.#o.concurrency);
-    const withdrawn = new Map<number, Promise<Set<string>>>();
-    const withdrawnIn = (g: number) => {
-      let known = withdrawn.get(g);
-      if (!known) {
-        known = giveBackWithdrawn(this.#o.db, this.id, jobs.slice(g * group, (g + 1) * group).map((j) => j.id));
-        withdrawn.set(g, known);
+    const size = Math.max(1, this.#o.concurrency);
+    const jobs: SendJob[] = [];
+    let group: WithdrawalGroup | undefined;
+    plans.forEach((plan, i) => {
+      if (i % size === 0) {
+        const next: WithdrawalGroup = { ids: [] };
+        if (group) group.next = next;
+        group = next;
       }
-      return known;
-    };
-    await this.#lanes(jobs, async (job, index) => {
-      const g = Math.floor(index / group);
-      if ((await withdrawnIn(g)).has(job.id)) return;
-      await this.#send(job.plan, job.content, job.links, settings);
-      // The next group's check starts when this group's first send is done: ready when the lanes
-      // need it, and still after every send of the group before it began.
-      if ((g + 1) * group < jobs.length) void withdrawnIn(g + 1).catch(() => undefined);
+      const current = group as WithdrawalGroup;
+      current.ids.push(plan.message.id);
+      jobs.push({ id: plan.message.id, plan, links: links[i], content: contents[i] as Result<RenderedContent, string>, settings, group: current });
     });
+    return jobs;
+  }
+
+  async #sendJob(job: SendJob): Promise<void> {
+    if ((await this.#withdrawn(job.group)).has(job.id)) return;
+    await this.#send(job.plan, job.content, job.links, job.settings);
+    // The next group's check starts when a send of this group is done: ready when the lanes need
+    // it, and still after every send of the groups before it began.
+    if (job.group.next) void this.#withdrawn(job.group.next).catch(() => undefined);
+  }
+
+  #withdrawn(group: WithdrawalGroup): Promise<Set<string>> {
+    group.checked ??= giveBackWithdrawn(this.#o.db, this.id, group.ids);
+    return group.checked;
   }
 
   async #renderAll(plans: readonly SendPlan[], links: readonly RenderRequest['links'][]): Promise<Result<RenderedContent, string>[]> {
