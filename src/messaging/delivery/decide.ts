@@ -123,6 +123,7 @@ export async function decideBatch(tx: Db, claimed: readonly ClaimedMessage[], ct
   await lockCustomers(tx, claimed.map((m) => m.customer_id));
   const facts = await loadDecisions(
     tx,
+    (claimed[0] as ClaimedMessage).workspace_id,
     claimed.map((m) => m.id),
     ctx.settings.caps,
     ctx.now,

@@ -8,7 +8,7 @@ type Message = Selectable<MessageRow>;
 
 /** Everything decide() reads about one message, read after the customer's lock is held. */
 export interface DecisionFacts {
-  /** The message, locked (FOR UPDATE) for this transaction. */
+  /** The message, row-locked by the claim of this transaction. */
   message: Message;
   /** undefined: the customer is gone (erased, merged away). */
   recipient: RecipientFacts | undefined;
@@ -21,12 +21,13 @@ export interface DecisionFacts {
 }
 
 /**
- * The facts of a whole batch in one round trip (message FOR UPDATE, recipient, cap state,
- * breakers — four reads per message before). Must run after the customers' advisory locks are
- * taken, in their transaction: the statement's snapshot then includes every reservation committed
- * before the locks were ours. Keyed by message id; a message gone is absent.
+ * The facts of a whole batch of one workspace in one round trip (recipient, cap state, breakers —
+ * four reads per message before). Must run in the transaction that claimed the messages (their
+ * row locks) after it took the customers' advisory locks: the statement's snapshot then includes
+ * every reservation committed before the locks were ours. Keyed by message id; a message gone is
+ * absent.
  */
-export async function loadDecisions(tx: Db, messageIds: readonly string[], caps: readonly Cap[], now: Date): Promise<Map<string, DecisionFacts>> {
+export async function loadDecisions(tx: Db, workspaceId: string, messageIds: readonly string[], caps: readonly Cap[], now: Date): Promise<Map<string, DecisionFacts>> {
   const found = new Map<string, DecisionFacts>();
   if (messageIds.length === 0) return found;
   const longest = caps.length ? Math.max(...caps.map((c) => c.days)) : 0;
@@ -39,13 +40,12 @@ export async function loadDecisions(tx: Db, messageIds: readonly string[], caps:
              where m.category = 'marketing' and h.customer_id = m.customer_id and h.category = 'marketing' and h.status in ('queued', 'scheduled')
                and h.not_before <= ${now} and h.priority > m.priority and h.id <> m.id) as cap_higher,
            coalesce((select jsonb_object_agg(b.config_id, b.probe_at) from channel_breakers b
-                      where b.workspace_id = m.workspace_id and b.opened_at is not null), '{}') as open_breakers
+                      where b.workspace_id = ${workspaceId} and b.opened_at is not null), '{}') as open_breakers
       from messages m
       left join customers c on c.id = m.customer_id and c.workspace_id = m.workspace_id
       left join lateral (select t.topic from message_templates t
                           where t.workspace_id = m.workspace_id and t.id = (case when m.template_id ~* ${UUID.source} then m.template_id::uuid end)) tp on true
-     where m.id = any(${messageIds}::uuid[])
-       for update of m`.execute(tx);
+     where m.id = any(${messageIds}::uuid[]) and m.workspace_id = ${workspaceId}`.execute(tx);
   for (const row of r.rows) {
     const { cap_used, cap_higher, open_breakers, ...rest } = row;
     const message = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('r_'))) as unknown as Message;
