@@ -84,7 +84,6 @@ export async function ensureRollups(tx: Db, workspaceId: string, needs: Readonly
     select id::text, signature from segment_rollups where workspace_id = ${workspaceId}::uuid and signature = any(${signatures}::text[])
     for key share`.execute(tx);
   for (const r of found.rows) ids.set(r.signature, r.id);
-  let filled = false;
   for (const signature of signatures) {
     if (ids.has(signature)) continue;
     const spec = needs.get(signature) as RollupSpec;
@@ -95,17 +94,12 @@ export async function ensureRollups(tx: Db, workspaceId: string, needs: Readonly
     if (id !== undefined) {
       await fill(tx, workspaceId, { id, signature, spec });
       ids.set(signature, id);
-      filled = true;
       continue;
     }
     const other = await sql<{ id: string }>`
       select id::text from segment_rollups where workspace_id = ${workspaceId}::uuid and signature = ${signature} for key share`.execute(tx);
     if (other.rows[0]) ids.set(signature, other.rows[0].id);
   }
-  // The statement that reads a rollup just filled is planned from the facts tables' statistics,
-  // which know nothing of its rows yet: at a million customers that planned a per-customer rescan
-  // (minutes). A sampled ANALYZE (a few hundred ms) lets the planner see them.
-  if (filled) await sql`analyze segment_event_facts, segment_event_days, segment_order_facts`.execute(tx);
   return ids;
 }
 
