@@ -23,23 +23,18 @@ export function eventFromRollup(c: EventCondition, rollupId: string, ctx: RuleCo
       : sql<boolean>`coalesce(${f}.total ${op} ${c.count.value}::int, false)`;
     return c.operator === 'did' ? did : sql<boolean>`(not ${did})`;
   }
-  // EXISTS, not IN: PostgreSQL turns a top-level (NOT) EXISTS into a hashed semi/anti join that
-  // spills to disk if it must, while NOT IN over a rollup just filled in this transaction (no
-  // statistics yet) was planned as a per-row rescan: minutes at a million customers.
-  const facts = (extra: Predicate) => sql<boolean>`exists (select 1 from segment_event_facts f
-    where f.rollup_id = ${rollupId}::bigint and f.customer_id = c.id and ${extra})`;
+  const facts = sql`select f.customer_id from segment_event_facts f where f.rollup_id = ${rollupId}::bigint`;
   const op = c.count ? { at_least: sql`>=`, at_most: sql`<=`, exactly: sql`=` }[c.count.operator] : undefined;
   let did: Predicate;
   if (!c.count) {
-    did = c.days === undefined ? facts(sql`true`) : facts(sql`f.last_at >= ${sinceDays(c.days, ctx)}`);
+    did = c.days === undefined ? sql<boolean>`(c.id in (${facts}))` : sql<boolean>`(c.id in (${facts} and f.last_at >= ${sinceDays(c.days, ctx)}))`;
   } else if (c.days === undefined) {
     // Totals are at least 1, so at_most n here is the raw form's "1 to n times".
-    did = facts(sql`f.total ${op} ${c.count.value}::int`);
+    did = sql<boolean>`(c.id in (${facts} and f.total ${op} ${c.count.value}::int))`;
   } else {
-    // The grouped counts sit in a derived table so that the EXISTS itself stays joinable.
-    did = sql<boolean>`exists (select 1 from (select d.customer_id from segment_event_days d
+    did = sql<boolean>`(c.id in (select d.customer_id from segment_event_days d
       where d.rollup_id = ${rollupId}::bigint and d.day >= ${ctx.today}::date - ${c.days}::int
-      group by d.customer_id having sum(d.n) ${op} ${c.count.value}::int) w where w.customer_id = c.id)`;
+      group by d.customer_id having sum(d.n) ${op} ${c.count.value}::int))`;
   }
   return c.operator === 'did' ? did : sql<boolean>`(not ${did})`;
 }
@@ -63,8 +58,6 @@ export function orderFromRollup(c: OrderCondition, rollupId: string, empty: bool
   }[c.metric];
   const holds = compare(figure, orderMetrics[c.metric], c, path, ctx);
   if (ctx.joins) return sql<boolean>`(case when ${f}.customer_id is null then ${empty}::boolean else ${holds} end)`;
-  // (NOT) EXISTS rather than (NOT) IN: see eventFromRollup.
-  const buyers = (extra: Predicate) => sql<boolean>`exists (select 1 from segment_order_facts f
-    where f.rollup_id = ${rollupId}::bigint and f.customer_id = c.id and ${extra})`;
-  return empty ? sql<boolean>`(not ${buyers(sql`not ${holds}`)})` : buyers(holds);
+  const buyers = sql`select f.customer_id from segment_order_facts f where f.rollup_id = ${rollupId}::bigint`;
+  return empty ? sql<boolean>`(c.id not in (${buyers} and not ${holds}))` : sql<boolean>`(c.id in (${buyers} and ${holds}))`;
 }
