@@ -6,10 +6,7 @@ import { loadAnalyticsContext } from '../analytics/settings.ts';
 import { addCustomer, addOrders } from '../analytics/testing.ts';
 import { gregorianToJalali, jalaliToGregorian } from '../platform/calendar/jalali.ts';
 import { createTestApp } from '../testing/harness.ts';
-import { ensureRollups } from './rollups.ts';
 import { compileRules, liveCustomers, loadRuleContext } from './rules/compile.ts';
-import { rollupsOf } from './rules/rollup-spec.ts';
-import { SharedJoins } from './rules/shared-joins.ts';
 import type { RuleGroup } from './rules/schema.ts';
 
 // Every condition kind, evaluated by the real compiler against real PostgreSQL through the preview route.
@@ -97,15 +94,6 @@ async function match(...conditions: Rules[]): Promise<string[]> {
     select c.external_id from customers c where ${liveCustomers(ws.id)} and c.id = any(${everyone}::uuid[])
       and ${compileRules(group(conditions) as unknown as RuleGroup, ctx)}`.execute(t.db);
   assert.deepEqual(incremental.rows.map((r) => r.external_id).sort(), viaPreview, 'incremental form agrees');
-  // The full recompute's form: rollups (filled here) and sub-tables joined once per customer.
-  const rules = group(conditions) as unknown as RuleGroup;
-  const base = await loadRuleContext(t.db, ws.id, 'IR');
-  const joins = new SharedJoins();
-  const full = { ...base, rollups: await ensureRollups(t.db, ws.id, rollupsOf(rules, base.timezone)), joins };
-  const predicate = compileRules(rules, full);
-  const onePass = await sql<{ external_id: string }>`
-    select c.external_id from customers c ${joins.clauses()} where ${liveCustomers(ws.id)} and ${predicate}`.execute(t.db);
-  assert.deepEqual(onePass.rows.map((r) => r.external_id).sort(), viaPreview, 'one-pass form over rollups agrees');
   return viaPreview;
 }
 

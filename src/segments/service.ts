@@ -2,16 +2,8 @@ import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Logger } from '../platform/logger.ts';
 import { applyRules, type MembershipChange, SegmentListeners } from './membership.ts';
-import { applyRulesToAll, type SegmentDiff } from './recompute-all.ts';
-import { catchLateRows, dropUnusedRollups, ensureRollups, refreshChanged } from './rollups.ts';
-import type { Predicate } from './rules/compare.ts';
 import { compileRules, inputsOf, liveCustomers, loadRuleContext, type RuleContext } from './rules/compile.ts';
-import { type RollupSpec, rollupsOf } from './rules/rollup-spec.ts';
 import type { RuleGroup } from './rules/schema.ts';
-import { SharedJoins } from './rules/shared-joins.ts';
-
-/** Keeps one full recompute per workspace at a time, across processes. */
-const RECOMPUTE_LOCK = 72_190_502;
 
 /** Customers changed since the last incremental pass, by what changed. */
 export interface TouchedCustomers {
@@ -91,101 +83,43 @@ export class SegmentService {
   }
 
   /**
-   * Recomputes one dynamic segment fully inside `tx` (which must hold its row lock), reading the
-   * rollups its rules need (filled first when new). Returns the changes for the caller to pass
-   * to `listeners.notify` after commit.
+   * Recomputes one dynamic segment fully inside `tx` (which must hold its row lock). Returns the
+   * changes for the caller to pass to `listeners.notify` after commit.
    */
   async recomputeIn(tx: Db, workspaceId: string, segmentId: string, rules: RuleGroup, ctx?: RuleContext): Promise<MembershipChange[]> {
     const context = ctx ?? (await this.ruleContext(tx, workspaceId));
     // Hash joins over every customer and event of the workspace need room; local to this transaction.
     await sql`set local work_mem = '128MB'`.execute(tx);
-    // Row estimates of rule predicates are guesses; JIT compiling for them cost more than it saved (measured).
-    await sql`set local jit = off`.execute(tx);
-    const rollups = await ensureRollups(tx, workspaceId, rollupsOf(rules, context.timezone));
-    const predicate = compileRules(rules, { ...context, rollups });
-    const diff = await applyRules(tx, { workspaceId, segmentId, predicate, withIds: this.listeners.size > 0 });
+    const diff = await applyRules(tx, { workspaceId, segmentId, predicate: compileRules(rules, context), withIds: this.listeners.size > 0 });
     return diff.changes;
   }
 
   /**
-   * Recomputes every dynamic segment of the workspace in one pass and notifies the listeners
-   * after commit: the scheduled recompute's path. `now` stands for the clock (tests).
+   * Claims and recomputes one dynamic segment whose last full computation is older than
+   * `olderThanMs` (or that was never computed). Several processes may call this at once:
+   * the claim skips segments another transaction holds. Returns false when none is due.
    */
-  async recomputeWorkspace(workspaceId: string, opts: { now?: Date } = {}): Promise<SegmentDiff[]> {
+  async recomputeDue(olderThanMs: number): Promise<boolean> {
     let changes: MembershipChange[] = [];
-    const diffs = await this.deps.db.transaction().execute(async (tx) => {
-      const done = await this.recomputeWorkspaceIn(tx, workspaceId, opts.now);
-      changes = done.changes;
-      return done.diffs;
-    });
-    await this.listeners.notify(changes);
-    return diffs;
-  }
-
-  /**
-   * The one-pass recompute inside `tx`: locks the workspace's dynamic segments (in id order, as
-   * the incremental pass does), makes sure the rollups they read exist, re-reads late rows into
-   * them (catchLateRows), drops rollups no segment reads, then evaluates every segment in one
-   * scan of the customers (applyRulesToAll). Segments whose rules no longer compile (a custom
-   * attribute was deleted) keep their members and are stamped, to be retried later.
-   */
-  async recomputeWorkspaceIn(tx: Db, workspaceId: string, now?: Date): Promise<{ diffs: SegmentDiff[]; changes: MembershipChange[] }> {
-    const segments = await sql<{ id: string; rules: RuleGroup }>`
-      select id, rules from segments where workspace_id = ${workspaceId}::uuid and kind = 'dynamic' order by id for update`.execute(tx);
-    const base = await loadRuleContext(tx, workspaceId, this.deps.defaultCountry, now);
-    const valid: { id: string; rules: RuleGroup }[] = [];
-    const needs = new Map<string, RollupSpec>();
-    for (const segment of segments.rows) {
+    const found = await this.deps.db.transaction().execute(async (tx) => {
+      const due = await sql<{ id: string; workspace_id: string; rules: RuleGroup }>`
+        select id, workspace_id, rules from segments
+        where kind = 'dynamic' and (computed_at is null or computed_at < now() - make_interval(secs => ${olderThanMs / 1000}::float8))
+        order by computed_at nulls first limit 1
+        for update skip locked`.execute(tx);
+      const segment = due.rows[0];
+      if (!segment) return false;
       try {
-        compileRules(segment.rules, base);
-        valid.push(segment);
-        rollupsOf(segment.rules, base.timezone, needs);
+        changes = await this.recomputeIn(tx, segment.workspace_id, segment.id, segment.rules);
       } catch (e) {
+        // Rules that no longer compile (a custom attribute was deleted): keep the members, retry later.
         this.deps.log.warn({ err: e, segmentId: segment.id }, 'segment rules could not be evaluated');
         await sql`update segments set computed_at = now() where id = ${segment.id}::uuid`.execute(tx);
       }
-    }
-    await sql`set local work_mem = '128MB'`.execute(tx);
-    await sql`set local jit = off`.execute(tx);
-    const rollups = await ensureRollups(tx, workspaceId, needs);
-    await catchLateRows(tx, workspaceId);
-    await dropUnusedRollups(tx, workspaceId, base.timezone);
-    const ctx = { ...base, rollups, joins: new SharedJoins() };
-    const compiled: { id: string; predicate: Predicate }[] = valid.map((s) => ({ id: s.id, predicate: compileRules(s.rules, ctx) }));
-    return applyRulesToAll(tx, { workspaceId, segments: compiled, joins: ctx.joins, withIds: this.listeners.size > 0 });
-  }
-
-  /**
-   * Claims a workspace with a dynamic segment whose last full computation is older than
-   * `olderThanMs` (or never done) and recomputes all its dynamic segments in one pass. Several
-   * processes may call this at once: a workspace another transaction is recomputing is skipped.
-   * Returns false when no workspace is due.
-   */
-  async recomputeDue(olderThanMs: number): Promise<boolean> {
-    const due = sql`kind = 'dynamic' and (computed_at is null or computed_at < now() - make_interval(secs => ${olderThanMs / 1000}::float8))`;
-    const candidates = await sql<{ workspace_id: string }>`
-      select workspace_id::text from segments where ${due} group by workspace_id order by min(computed_at) nulls first limit 20`.execute(this.deps.db);
-    for (const { workspace_id } of candidates.rows) {
-      let changes: MembershipChange[] = [];
-      const done = await this.deps.db.transaction().execute(async (tx) => {
-        const locked = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${RECOMPUTE_LOCK}::int, hashtext(${workspace_id}::text)) as ok`.execute(tx);
-        if (!locked.rows[0]?.ok) return false;
-        // Another process may have finished this workspace since the candidates were read.
-        const still = await sql`select 1 from segments where workspace_id = ${workspace_id}::uuid and ${due} limit 1`.execute(tx);
-        if (still.rows.length === 0) return false;
-        changes = (await this.recomputeWorkspaceIn(tx, workspace_id)).changes;
-        return true;
-      });
-      await this.listeners.notify(changes);
-      if (done) return true;
-    }
-    return false;
-  }
-
-  /** Drops the rollups no dynamic segment of the workspace reads any more (after a change of rules or a delete). */
-  async dropUnusedRollupsIn(tx: Db, workspaceId: string): Promise<void> {
-    const ctx = await this.ruleContext(tx, workspaceId);
-    await dropUnusedRollups(tx, workspaceId, ctx.timezone);
+      return true;
+    });
+    await this.listeners.notify(changes);
+    return found;
   }
 
   /**
@@ -201,8 +135,6 @@ export class SegmentService {
     const segments = await sql<{ id: string; rules: RuleGroup }>`
       select id, rules from segments where workspace_id = ${workspaceId}::uuid and kind = 'dynamic' order by id for update`.execute(tx);
     if (segments.rows.length === 0) return [];
-    // The rollups first, from the same raw rows, in the transaction that moves the watermarks.
-    await refreshChanged(tx, workspaceId, touched);
     const base = await this.ruleContext(tx, workspaceId);
     const changes: MembershipChange[] = [];
     for (const segment of segments.rows) {

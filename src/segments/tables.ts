@@ -1,5 +1,4 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-import type { RollupSpec } from './rules/rollup-spec.ts';
 import type { RuleGroup } from './rules/schema.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -37,14 +36,6 @@ export interface SegmentTables {
     action: MembershipAction;
     cause: MembershipCause;
     occurred_at: Timestamp;
-  };
-  /** Rollups (src/segments/rollups.ts); their facts tables are read and written in SQL only. */
-  segment_rollups: {
-    id: Generated<string>;
-    workspace_id: string;
-    signature: string;
-    spec: JSONColumnType<RollupSpec, string, string>;
-    checked_at: Timestamp;
   };
   segment_watermarks: {
     workspace_id: string;

@@ -13,14 +13,12 @@ import type { SegmentService, TouchedCustomers } from './service.ts';
  *   consents by changed_at) are re-evaluated against every dynamic segment. One transaction per
  *   workspace, guarded by a transaction-level advisory lock; the watermarks move in the same
  *   transaction, so a crash re-reads rather than skips.
- * - scheduled, every `recomputeMs`: the dynamic segments of each due workspace are recomputed
- *   fully, in one pass over the rollups (rules relative to today, and analytics scores, change
- *   without any event).
+ * - scheduled, every `recomputeMs`: each dynamic segment is recomputed fully (rules relative to
+ *   today, and analytics scores, change without any event).
  *
  * Rows are stamped with their transaction's start time, so one that commits late can carry a time
  * below a watermark already read. Each pass therefore re-reads the last `OVERLAP` before its
- * watermarks (re-evaluating is idempotent); a row later still is caught by the full recompute's
- * late-row check (rollups.ts, catchLateRows).
+ * watermarks (re-evaluating is idempotent); a row later still is caught by the full recompute.
  */
 const OVERLAP = '1 second';
 const INCREMENTAL_LOCK = 72_190_501;
@@ -80,7 +78,7 @@ export class SegmentWorker {
     if (this.deps.recomputeMs > 0 && now - this.#lastRecompute >= Math.min(this.deps.recomputeMs, 60_000)) {
       this.#lastRecompute = now;
       while (!this.#closed && (await this.deps.service.recomputeDue(this.deps.recomputeMs))) {
-        // one workspace per transaction until none is due
+        // one segment per transaction until none is due
       }
     }
   }

@@ -126,10 +126,7 @@ export function segmentRoutes(app: App, deps: { db: Db; service: SegmentService;
           })
           .where('id', '=', id)
           .execute();
-        if (body.rules) {
-          changes = await service.recomputeIn(tx, workspaceId, id, body.rules, ctx);
-          await service.dropUnusedRollupsIn(tx, workspaceId);
-        }
+        if (body.rules) changes = await service.recomputeIn(tx, workspaceId, id, body.rules, ctx);
         return toView(await findSegment(tx, workspaceId, id));
       });
       await service.listeners.notify(changes);
@@ -148,7 +145,6 @@ export function segmentRoutes(app: App, deps: { db: Db; service: SegmentService;
       await db.transaction().execute(async (tx) => {
         await findSegment(tx, workspaceId, request.params.id as string, true);
         await tx.deleteFrom('segments').where('id', '=', request.params.id as string).execute();
-        await service.dropUnusedRollupsIn(tx, workspaceId);
       });
       return reply.status(204).send(null);
     },

@@ -28,10 +28,6 @@ export interface CompareContext {
 
 export type Predicate = RawBuilder<boolean>;
 
-/** Days before today at the workspace's midnight: "within the last N days" includes today. */
-export const sinceDays = (days: number, ctx: { today: string; timezone: string }) =>
-  sql`((${ctx.today}::date - ${days}::int)::timestamp at time zone ${ctx.timezone}::text)`;
-
 const operatorsOf: Record<ValueType, readonly string[]> = {
   string: textOperators,
   number: numberOperators,

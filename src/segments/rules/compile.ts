@@ -5,10 +5,7 @@ import type { Db } from '../../database.ts';
 import { invalid } from '../../platform/errors.ts';
 import { toE164 } from '../../platform/text/phone.ts';
 import { anniversaryPredicate, type CalendarKind } from './anniversary.ts';
-import { compare, holdsForNoRows, matchesMissing, type Predicate, sinceDays } from './compare.ts';
-import { eventFromRollup, orderFromRollup } from './from-rollups.ts';
-import { eventRollupSpec, ORDERS_SIGNATURE, orderReadsRollup, signatureOf } from './rollup-spec.ts';
-import type { SharedJoins } from './shared-joins.ts';
+import { compare, holdsForNoRows, matchesMissing, type Predicate } from './compare.ts';
 import {
   analyticsEnumValues,
   analyticsMetrics,
@@ -46,16 +43,6 @@ export interface RuleContext {
   defaultCountry: string;
   /** Set when only these customers are evaluated (the caller restricts `c` to them). */
   customerIds?: readonly string[] | undefined;
-  /**
-   * Rollups to read instead of the raw events and orders, by signature (./rollup-spec.ts) → id:
-   * set by the full recompute. A condition whose rollup is not here reads the raw rows.
-   */
-  rollups?: ReadonlyMap<string, string> | undefined;
-  /**
-   * Set by the one-pass recompute: sub-tables (rollups, consents, scores) are left-joined once
-   * and shared by every condition reading them, rather than one sub-query per condition.
-   */
-  joins?: SharedJoins | undefined;
 }
 
 export async function loadRuleContext(db: Db, workspaceId: string, defaultCountry: string, now = new Date()): Promise<RuleContext> {
@@ -85,6 +72,9 @@ function profileColumn(field: ProfileCondition['field'], ctx: RuleContext): RawB
   }
 }
 
+/** Days before today at the workspace's midnight: "within the last N days" includes today. */
+const sinceDays = (days: number, ctx: RuleContext) => sql`((${ctx.today}::date - ${days}::int)::timestamp at time zone ${ctx.timezone}::text)`;
+
 export function compileRules(rules: RuleGroup, ctx: RuleContext, path = 'rules'): Predicate {
   return compileRule(rules, ctx, path, 1);
 }
@@ -105,12 +95,6 @@ function compileCondition(c: Condition, ctx: RuleContext, path: string): Predica
     case 'attribute':
       return compileAttribute(c, ctx, path);
     case 'consent': {
-      if (ctx.joins && !ctx.customerIds) {
-        // (customer, channel) is the table's key: at most one row joins.
-        const k = ctx.joins.alias(`consent:${c.channel}`, (a) => sql`left join customer_consents ${a}
-          on ${a}.customer_id = c.id and ${a}.channel = ${c.channel}::text and ${a}.workspace_id = ${ctx.workspaceId}::uuid`);
-        return c.status === 'never_given' ? sql<boolean>`(${k}.customer_id is null)` : sql<boolean>`coalesce(${k}.status = ${c.status}::text, false)`;
-      }
       if (ctx.customerIds) {
         const status = c.status === 'never_given' ? sql`` : sql` and cc.status = ${c.status}::text`;
         const found = sql<boolean>`exists (select 1 from customer_consents cc where cc.customer_id = c.id and cc.channel = ${c.channel}::text${status})`;
@@ -169,8 +153,7 @@ function compileAttribute(c: AttributeCondition, ctx: RuleContext, path: string)
   return compare(expr, def.type, c, path, ctx, { options: def.type === 'enum' ? def.options : undefined, jsonList: def.type === 'list' });
 }
 
-/** One property filter over the events row `e`. */
-export function propertyFilter(f: PropertyFilter): Predicate {
+function propertyFilter(f: PropertyFilter): Predicate {
   const keys = f.path.split('.');
   const json = sql`(e.properties #> ${keys}::text[])`;
   const text = sql`(e.properties #>> ${keys}::text[])`;
@@ -197,8 +180,6 @@ export function propertyFilter(f: PropertyFilter): Predicate {
 }
 
 function compileEvent(c: EventCondition, ctx: RuleContext, _path: string): Predicate {
-  const rollupId = ctx.customerIds ? undefined : ctx.rollups?.get(signatureOf(eventRollupSpec(c, ctx.timezone)));
-  if (rollupId !== undefined) return eventFromRollup(c, rollupId, ctx);
   const filters = (c.properties ?? []).map((f) => sql` and ${propertyFilter(f)}`);
   const where = sql`e.workspace_id = ${ctx.workspaceId}::uuid and e.type = ${c.eventType ?? 'track'}::text and e.name = ${c.name}::text
     ${c.days !== undefined ? sql`and e.occurred_at >= ${sinceDays(c.days, ctx)}` : sql``}${sql.join(filters, sql``)}`;
@@ -238,8 +219,6 @@ function compileOrder(c: OrderCondition, ctx: RuleContext, path: string): Predic
     ${c.windowDays !== undefined ? sql`and o.placed_at >= ${sinceDays(c.windowDays, ctx)}` : sql``}`;
   // A customer without orders has 0 orders and 0 spent: "spent < 100" includes them.
   const empty = holdsForNoRows(c.metric === 'order_count' || c.metric === 'total_spent' ? 0 : null, c);
-  const rollupId = ctx.customerIds || !orderReadsRollup(c) ? undefined : ctx.rollups?.get(ORDERS_SIGNATURE);
-  if (rollupId !== undefined) return orderFromRollup(c, rollupId, empty, ctx, path);
   if (ctx.customerIds) {
     return sql<boolean>`coalesce((select ${holds} from orders o where o.customer_id = c.id and ${where} having count(*) > 0), ${empty}::boolean)`;
   }
@@ -247,28 +226,22 @@ function compileOrder(c: OrderCondition, ctx: RuleContext, path: string): Predic
   return empty ? sql<boolean>`(c.id not in (${grouped} having not ${holds}))` : sql<boolean>`(c.id in (${grouped} having ${holds}))`;
 }
 
-/** Columns of analytics_customers by metric (fixed names, never from a rule). */
-const analyticsColumnNames = {
-  rfm_segment: 'segment',
-  churn_risk: 'risk',
-  churn_probability: 'churn_probability',
-  p_alive: 'p_alive',
-  predicted_clv: 'clv',
-  expected_purchases: 'expected_purchases',
-  rfm_recency: 'r',
-  rfm_frequency: 'f',
-  rfm_monetary: 'm',
-} as const satisfies Record<keyof typeof analyticsMetrics, string>;
+const analyticsColumns = {
+  rfm_segment: sql`a.segment`,
+  churn_risk: sql`a.risk`,
+  churn_probability: sql`a.churn_probability`,
+  p_alive: sql`a.p_alive`,
+  predicted_clv: sql`a.clv`,
+  expected_purchases: sql`a.expected_purchases`,
+  rfm_recency: sql`a.r`,
+  rfm_frequency: sql`a.f`,
+  rfm_monetary: sql`a.m`,
+} as const satisfies Record<keyof typeof analyticsMetrics, RawBuilder<unknown>>;
 
 function compileAnalytics(c: AnalyticsCondition, ctx: RuleContext, path: string): Predicate {
   const options = c.metric === 'rfm_segment' || c.metric === 'churn_risk' ? analyticsEnumValues[c.metric] : undefined;
-  const holds = compare(sql.ref(`a.${analyticsColumnNames[c.metric]}`), analyticsMetrics[c.metric], c, path, ctx, { options });
+  const holds = compare(analyticsColumns[c.metric], analyticsMetrics[c.metric], c, path, ctx, { options });
   const missing = matchesMissing(c.operator);
-  if (ctx.joins && !ctx.customerIds) {
-    const a = ctx.joins.alias('analytics', (j) => sql`left join analytics_customers ${j} on ${j}.workspace_id = ${ctx.workspaceId}::uuid and ${j}.customer_id = c.id`);
-    const scored = compare(sql`${a}.${sql.raw(analyticsColumnNames[c.metric])}`, analyticsMetrics[c.metric], c, path, ctx, { options });
-    return sql<boolean>`(case when ${a}.customer_id is null then ${missing}::boolean else ${scored} end)`;
-  }
   if (ctx.customerIds) {
     return sql<boolean>`coalesce((select ${holds} from analytics_customers a where a.workspace_id = ${ctx.workspaceId}::uuid and a.customer_id = c.id), ${missing}::boolean)`;
   }
