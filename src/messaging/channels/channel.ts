@@ -106,6 +106,14 @@ export interface Channel {
   /** Messages per second the provider allows this account; the pipeline throttles to it. */
   readonly ratePerSecond: number;
   send(message: OutgoingMessage): Promise<SendOutcome>;
+  /**
+   * Providers with a batch call (Kavenegar sms/sendarray): up to `maxBatch` messages, each with its
+   * own recipient, text and idempotency key, in one request. Answers one outcome per message, in
+   * order. The pipeline uses it when a chunk holds several messages for this channel.
+   */
+  sendMany?(messages: readonly OutgoingMessage[]): Promise<SendOutcome[]>;
+  /** How many messages one `sendMany` call takes (absent or 1: no batch call). */
+  readonly maxBatch?: number;
   /** Checks the credentials with a cheap provider call; the error is the provider's own message. */
   verify(): Promise<Result<{ detail?: string | undefined }, string>>;
   /** Parses (and authenticates) a provider webhook: receipts and inbound messages. */

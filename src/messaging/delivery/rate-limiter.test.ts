@@ -21,3 +21,13 @@ test('keys are limited apart, and a rate of 0 (unlimited) never waits', async ()
   await Promise.all([limiter.take('a', 10), limiter.take('b', 10)]);
   assert.ok(performance.now() - t0 < 1000, 'nothing waited a whole second');
 });
+
+test('a batch call takes one token per message in it', async () => {
+  const limiter = new RateLimiter();
+  const t0 = performance.now();
+  // 10 at once fits the burst of 100/s; the next batch of 20 owes 20 tokens: ≥ ~200 ms.
+  await limiter.take('sms', 100, 10);
+  await limiter.take('sms', 100, 20);
+  const elapsed = performance.now() - t0;
+  assert.ok(elapsed >= 180, `30 messages in two batches at 100/s took ${elapsed.toFixed(0)} ms`);
+});

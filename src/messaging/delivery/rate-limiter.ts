@@ -8,14 +8,15 @@
 export class RateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
-  async take(key: string, perSecond: number): Promise<void> {
+  /** Takes `count` sends' worth of tokens (a batch call takes one per message in it). */
+  async take(key: string, perSecond: number, count = 1): Promise<void> {
     if (!(perSecond > 0) || !Number.isFinite(perSecond)) return;
     const capacity = Math.max(1, perSecond / 10);
     const now = performance.now();
     const bucket = this.#buckets.get(key) ?? { tokens: capacity, at: now };
-    // Refill for the time passed, then take one token (the balance may go negative: a debt the
+    // Refill for the time passed, then take the tokens (the balance may go negative: a debt the
     // caller waits off, which also queues the callers behind it in order).
-    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) * perSecond) / 1000) - 1;
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.at) * perSecond) / 1000) - count;
     bucket.at = now;
     this.#buckets.set(key, bucket);
     if (bucket.tokens < 0) {

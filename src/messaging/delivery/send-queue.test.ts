@@ -30,3 +30,17 @@ test('the producer waits while a chunk is still queued and resumes as the lanes 
   await room;
   assert.equal(roomAt, 1);
 });
+
+test('with a weight, size and back-pressure count what the items carry (a unit of sends counts its messages)', async () => {
+  const queue = new SendQueue<string[]>((unit) => unit.length);
+  queue.push([['a', 'b', 'c'], ['d']]);
+  assert.equal(queue.size, 4);
+  let room = false;
+  const waiting = queue.waitBelow(2).then(() => {
+    room = true;
+  });
+  assert.deepEqual(await queue.take(), ['a', 'b', 'c']);
+  await waiting;
+  assert.equal(room, true);
+  assert.equal(queue.size, 1);
+});

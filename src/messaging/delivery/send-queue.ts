@@ -5,19 +5,29 @@
  */
 export class SendQueue<T> {
   readonly #items: T[] = [];
+  /** What an item counts for in `size` and `waitBelow` (a unit of sends counts its messages). */
+  readonly #weight: (item: T) => number;
+  #size = 0;
   readonly #takers: ((item: T | undefined) => void)[] = [];
   readonly #roomWaiters: (() => void)[] = [];
   #closed = false;
 
+  constructor(weight: (item: T) => number = () => 1) {
+    this.#weight = weight;
+  }
+
   get size(): number {
-    return this.#items.length;
+    return this.#size;
   }
 
   push(items: readonly T[]): void {
     for (const item of items) {
       const taker = this.#takers.shift();
       if (taker) taker(item);
-      else this.#items.push(item);
+      else {
+        this.#items.push(item);
+        this.#size += this.#weight(item);
+      }
     }
   }
 
@@ -31,6 +41,7 @@ export class SendQueue<T> {
   take(): Promise<T | undefined> {
     if (this.#items.length > 0) {
       const item = this.#items.shift() as T;
+      this.#size -= this.#weight(item);
       for (const waiter of this.#roomWaiters.splice(0)) waiter();
       return Promise.resolve(item);
     }
@@ -40,6 +51,6 @@ export class SendQueue<T> {
 
   /** Resolves once fewer than `n` items wait (the producer's back-pressure). */
   async waitBelow(n: number): Promise<void> {
-    while (this.#items.length >= n && !this.#closed) await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
+    while (this.#size >= n && !this.#closed) await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
   }
 }

@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import type { Db } from '../../database.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Result } from '../../platform/result.ts';
-import type { ChannelKind, SendOutcome } from '../channels/channel.ts';
+import type { ChannelKind, OutgoingMessage, SendOutcome } from '../channels/channel.ts';
 import type { MessageRenderer, RenderedContent, RenderRequest } from '../contracts.ts';
 import type { SendPlan } from './decide.ts';
 import { InlineRenderer } from './inline.ts';
@@ -30,8 +30,17 @@ export interface WithdrawalGroup {
   next?: WithdrawalGroup;
 }
 
+/** Sends that go together: one provider call when their channel has a batch call, else one each. */
+export type SendUnit = readonly SendJob[];
+
 /** Successes recorded per statement (a crash before a flush re-sends them with the same key). */
 const SUCCESS_FLUSH = 200;
+
+/**
+ * A chunk's messages for a channel with a batch call go in at least this many calls, so that one
+ * call's round trip overlaps the others' instead of the lanes waiting on one large call.
+ */
+const BATCH_SPREAD = 4;
 
 export interface SenderOptions {
   db: Db;
@@ -70,11 +79,12 @@ export class Sender {
 
   /**
    * Renders a chunk's plans (one customer query per template where the renderer batches) into
-   * send jobs. Consecutive jobs form groups of as many as run at once: before a group's sends one
-   * query gives back the messages their owner withdrew meanwhile (a broadcast paused or
-   * cancelled), and those are not sent.
+   * send units: messages for a channel with a batch call are grouped (see BATCH_SPREAD), the rest
+   * go one per unit. Consecutive jobs form withdrawal groups of as many as run at once: before a
+   * group's sends one query gives back the messages their owner withdrew meanwhile (a broadcast
+   * paused or cancelled), and those are not sent.
    */
-  async prepare(plans: readonly SendPlan[], settings: MessagingSettings): Promise<SendJob[]> {
+  async prepare(plans: readonly SendPlan[], settings: MessagingSettings): Promise<SendUnit[]> {
     if (plans.length === 0) return [];
     const links = plans.map((p) => this.#o.links?.({ workspaceId: p.message.workspace_id, customerId: p.message.customer_id, messageId: p.message.id, channel: p.kind, topic: p.recipient.topic }));
     const contents = await this.#renderAll(plans, links);
@@ -91,15 +101,25 @@ export class Sender {
       current.ids.push(plan.message.id);
       jobs.push({ id: plan.message.id, plan, links: links[i], content: contents[i] as Result<RenderedContent, string>, settings, group: current });
     });
-    return jobs;
+    return unitsOf(jobs);
   }
 
-  async sendJob(job: SendJob): Promise<void> {
-    if ((await this.withdrawn(job.group)).has(job.id)) return;
-    await this.#send(job.plan, job.content, job.links, job.settings);
+  /** Sends a unit's jobs that were not withdrawn, and records each outcome. */
+  async sendUnit(unit: SendUnit): Promise<void> {
+    const withdrawn = new Set<string>();
+    for (const group of new Set(unit.map((job) => job.group))) for (const id of await this.withdrawn(group)) withdrawn.add(id);
+    const ready: { job: SendJob; message: OutgoingMessage }[] = [];
+    for (const job of unit) {
+      if (withdrawn.has(job.id)) continue;
+      const message = await this.#preflight(job);
+      if (message) ready.push({ job, message });
+    }
+    const outcomes = await this.#deliver(ready);
+    for (const [i, { job }] of ready.entries()) await this.#settle(job.plan, outcomes[i] as SendOutcome, job.settings);
     // The next group's check starts when a send of this group is done: ready when the lanes need
     // it, and still after every send of the groups before it began.
-    if (job.group.next) void this.withdrawn(job.group.next).catch(() => undefined);
+    const next = unit.at(-1)?.group.next;
+    if (next) void this.withdrawn(next).catch(() => undefined);
   }
 
   withdrawn(group: WithdrawalGroup): Promise<Set<string>> {
@@ -132,42 +152,62 @@ export class Sender {
     return contents;
   }
 
-  async #send(plan: SendPlan, content: Result<RenderedContent, string>, links: RenderRequest['links'], settings: MessagingSettings): Promise<void> {
-    const { message: m, kind, channel } = plan;
-    // Decided in this chunk while an earlier one was still sending: a late send renews its lease
-    // first, so that no other worker takes the message over mid-send.
+  /**
+   * What is left to check before a job goes out: a lease renewed when the job waited long (so no
+   * other worker takes it over mid-send), a channel outage this process saw after the decision
+   * (the job waits like the rest), a render that failed (recorded as such). Undefined: not sent.
+   */
+  async #preflight(job: SendJob): Promise<OutgoingMessage | undefined> {
+    const { plan, content, links } = job;
+    const m = plan.message;
     const now = this.#o.now();
-    if (plan.leaseUntil.getTime() - now.getTime() < this.#o.leaseMs / 2 && !(await this.#renewLease(plan, now))) return;
-    // This process saw the channel's breaker open after the chunk was decided: wait like the rest.
+    if (plan.leaseUntil.getTime() - now.getTime() < this.#o.leaseMs / 2 && !(await this.#renewLease(plan, now))) return undefined;
     const outage = this.#outages.get(plan.configId);
-    if (outage && outage.getTime() > now.getTime()) return this.#release(plan, outage);
-    let outcome: SendOutcome;
-    if (!content.ok) {
-      outcome = { status: 'failed-permanent', error: `render: ${content.error}` };
-    } else {
-      await this.#limiter.take(plan.configId, channel.ratePerSecond);
-      try {
-        outcome = await channel.send({
-          id: m.id,
-          to: { customerId: m.customer_id, address: plan.address, name: plan.recipient.name, language: content.value.language },
-          category: m.category,
-          text: content.value.text,
-          subject: content.value.subject,
-          html: content.value.html,
-          url: content.value.url,
-          unsubscribeUrl: links?.unsubscribeUrl,
-          template: content.value.template,
-          // Messenger drivers label the url button with it (bot-api reads metadata.buttonText).
-          metadata: { messageId: m.id, ...(content.value.buttonText ? { buttonText: content.value.buttonText } : {}) },
-        });
-      } catch (e) {
-        // Drivers map provider answers to outcomes; a throw is a driver bug or a network error.
-        outcome = { status: 'failed-retryable', error: e instanceof Error ? e.message : String(e) };
-      }
+    if (outage && outage.getTime() > now.getTime()) {
+      await this.#release(plan, outage);
+      return undefined;
     }
+    if (!content.ok) {
+      await this.#settle(plan, { status: 'failed-permanent', error: `render: ${content.error}` }, job.settings);
+      return undefined;
+    }
+    return {
+      id: m.id,
+      to: { customerId: m.customer_id, address: plan.address, name: plan.recipient.name, language: content.value.language },
+      category: m.category,
+      text: content.value.text,
+      subject: content.value.subject,
+      html: content.value.html,
+      url: content.value.url,
+      unsubscribeUrl: links?.unsubscribeUrl,
+      template: content.value.template,
+      // Messenger drivers label the url button with it (bot-api reads metadata.buttonText).
+      metadata: { messageId: m.id, ...(content.value.buttonText ? { buttonText: content.value.buttonText } : {}) },
+    };
+  }
+
+  /** Hands messages of one channel to it: one batch call when it has one, else one call each. */
+  async #deliver(ready: readonly { job: SendJob; message: OutgoingMessage }[]): Promise<SendOutcome[]> {
+    const first = ready[0];
+    if (!first) return [];
+    const { channel, configId } = first.job.plan;
+    await this.#limiter.take(configId, channel.ratePerSecond, ready.length);
+    // Drivers map provider answers to outcomes; a throw is a driver bug or a network error.
+    const thrown = (e: unknown): SendOutcome => ({ status: 'failed-retryable', error: e instanceof Error ? e.message : String(e) });
+    if (ready.length > 1 && channel.sendMany) {
+      const outcomes = await channel.sendMany(ready.map((r) => r.message)).catch((e: unknown) => ready.map(() => thrown(e)));
+      if (outcomes.length !== ready.length) throw new Error(`${channel.provider} sendMany answered ${outcomes.length} outcomes for ${ready.length} messages`);
+      return outcomes;
+    }
+    return Promise.all(ready.map((r) => channel.send(r.message).catch(thrown)));
+  }
+
+  /** Successes go to the buffer; a failure flushes it first, then is recorded at once. */
+  async #settle(plan: SendPlan, outcome: SendOutcome, settings: MessagingSettings): Promise<void> {
+    const m = plan.message;
     if (outcome.status === 'sent' || outcome.status === 'delivered') {
       this.#outages.delete(plan.configId);
-      this.#successes.push({ messageId: m.id, configId: plan.configId, status: outcome.status, providerMessageId: outcome.providerMessageId ?? null, channel: kind, sentAt: this.#o.now() });
+      this.#successes.push({ messageId: m.id, configId: plan.configId, status: outcome.status, providerMessageId: outcome.providerMessageId ?? null, channel: plan.kind, sentAt: this.#o.now() });
       if (this.#successes.length >= SUCCESS_FLUSH) await this.flush();
       return;
     }
@@ -255,3 +295,33 @@ export class Sender {
     }
   }
 }
+
+/**
+ * Groups jobs into send units, keeping their order: jobs for a channel with a batch call share
+ * units of up to its maxBatch (and at most 1/BATCH_SPREAD of that channel's jobs here); every
+ * other job is a unit of its own.
+ */
+export function unitsOf(jobs: readonly SendJob[]): SendUnit[] {
+  const perConfig = new Map<string, number>();
+  for (const job of jobs) if (batches(job)) perConfig.set(job.plan.configId, (perConfig.get(job.plan.configId) ?? 0) + 1);
+  const units: SendJob[][] = [];
+  const open = new Map<string, SendJob[]>();
+  for (const job of jobs) {
+    if (!batches(job)) {
+      units.push([job]);
+      continue;
+    }
+    const { configId, channel } = job.plan;
+    const size = Math.min(channel.maxBatch ?? 1, Math.max(1, Math.ceil((perConfig.get(configId) ?? 1) / BATCH_SPREAD)));
+    let unit = open.get(configId);
+    if (!unit || unit.length >= size) {
+      unit = [];
+      open.set(configId, unit);
+      units.push(unit);
+    }
+    unit.push(job);
+  }
+  return units;
+}
+
+const batches = (job: SendJob) => (job.plan.channel.maxBatch ?? 1) > 1 && typeof job.plan.channel.sendMany === 'function';

@@ -9,7 +9,7 @@ import { addressOf, loadRecipient } from './checks.ts';
 import { type ClaimedMessage, decideBatch, lockCustomers, type Message, type SendPlan } from './decide.ts';
 import { giveBackWithdrawn, recordEvent } from './outbox.ts';
 import { SendQueue } from './send-queue.ts';
-import { type SendJob, Sender, type WithdrawalGroup } from './sender.ts';
+import { Sender, type SendUnit, type WithdrawalGroup } from './sender.ts';
 import { loadMessagingSettings, type MessagingSettings } from './settings.ts';
 
 /** What one pass reads once: each workspace's settings, each workspace's channel per kind. */
@@ -135,10 +135,10 @@ export class DeliveryWorker {
       if ((await giveBackWithdrawn(this.#o.db, this.id, [m.id])).size) return;
       const settings = await pass.settingsOf(m.workspace_id);
       const plan = await this.#o.db.transaction().execute((tx) => this.#resume(tx, m, settings));
-      if (plan) await this.#lanes(await this.#sender.prepare([plan], settings), (job) => this.#sender.sendJob(job));
+      if (plan) for (const unit of await this.#sender.prepare([plan], settings)) await this.#sender.sendUnit(unit);
     });
     let handled = expired.length;
-    const queue = new SendQueue<SendJob>();
+    const queue = new SendQueue<SendUnit>((unit) => unit.length);
     let lastGroup: WithdrawalGroup | undefined;
     const produce = async () => {
       try {
@@ -146,14 +146,14 @@ export class DeliveryWorker {
           const { claimed, batches } = await this.#decideNext(pass);
           handled += claimed;
           for (const { settings, plans } of batches) {
-            const jobs = await this.#sender.prepare(plans, settings);
-            const first = jobs[0]?.group;
+            const units = await this.#sender.prepare(plans, settings);
+            const first = units[0]?.[0]?.group;
             if (!first) continue;
             // Withdrawal checks chain across chunks; lanes already waiting need this one's now.
             if (lastGroup) lastGroup.next = first;
             if (queue.size === 0) void this.#sender.withdrawn(first).catch(() => undefined);
-            lastGroup = (jobs.at(-1) as SendJob).group;
-            queue.push(jobs);
+            lastGroup = lastGroupOf(units);
+            queue.push(units);
           }
           more = claimed >= this.#decisionChunk && handled < this.#o.batchSize && !this.#closed;
           // At most one chunk waits while the next is decided: the lanes never run dry, and no
@@ -169,11 +169,11 @@ export class DeliveryWorker {
       }
     };
     const lane = async () => {
-      for (let job = await queue.take(); job; job = await queue.take()) {
+      for (let unit = await queue.take(); unit; unit = await queue.take()) {
         try {
-          await this.#sender.sendJob(job);
+          await this.#sender.sendUnit(unit);
         } catch (e) {
-          this.#o.log.error({ err: e, messageId: job.id }, 'delivery of a message failed');
+          this.#o.log.error({ err: e, messageIds: unit.map((job) => job.id) }, 'delivery of a message failed');
         }
       }
     };
@@ -292,6 +292,10 @@ export class DeliveryWorker {
     return { message: { ...m, attempts: m.attempts + 1 }, kind, address, configId: opened.configId, channel: opened.channel, recipient, leaseUntil };
   }
 
-  /** Renders a chunk's plans (one customer query per template where the renderer batches), then sends them. */
+}
 
+/** A chunk's last withdrawal group in job order (units may reorder jobs): the one not chained yet. */
+function lastGroupOf(units: readonly SendUnit[]): WithdrawalGroup {
+  for (const unit of units) for (const job of unit) if (!job.group.next) return job.group;
+  throw new Error('a chunk without withdrawal groups');
 }

@@ -40,10 +40,14 @@ export function kavenegarLocalId(deliveryId: string): string {
   return String(Number.parseInt(createHash('sha256').update(deliveryId).digest('hex').slice(0, 12), 16));
 }
 
+/** Receptors per sms/sendarray call (Kavenegar answers 414 beyond it). */
+const SENDARRAY_MAX = 200;
+
 class KavenegarChannel implements Channel {
   readonly kind = 'sms' as const;
   readonly provider = 'kavenegar';
   readonly ratePerSecond: number;
+  readonly maxBatch: number;
   readonly #settings: KavenegarSettings;
   readonly #http: ProviderHttp;
   readonly #context: ChannelContext;
@@ -52,6 +56,7 @@ class KavenegarChannel implements Channel {
     this.#settings = settings;
     this.#context = context;
     this.ratePerSecond = settings.ratePerSecond;
+    this.maxBatch = settings.sender ? SENDARRAY_MAX : 1;
     this.#http = new ProviderHttp(settings.baseUrl, { timeoutMs: settings.timeoutMs, maxSockets: socketsFor(settings.ratePerSecond) });
   }
 
@@ -80,6 +85,56 @@ class KavenegarChannel implements Channel {
     const answer = await this.#post('sms/send', fields);
     if (!answer.ok) return { status: 'failed-retryable', error: `Kavenegar ${answer.error}` };
     return this.#sendOutcome(answer.value);
+  }
+
+  /**
+   * sms/sendarray: up to 200 personalised messages per call (receptor, sender, message and
+   * localmessageids as JSON arrays of one length; the entries answer in the same order). It needs
+   * a sender line, so without one `maxBatch` is 1 and the pipeline sends one by one.
+   * An answer about one message's content (411 receptor, 413 text) fails the whole call, so those
+   * calls are repeated as single sends to find which message it was; an answer about the account
+   * (key, credit, rate) is every message's outcome.
+   */
+  async sendMany(messages: readonly OutgoingMessage[]): Promise<SendOutcome[]> {
+    const outcomes: SendOutcome[] = new Array(messages.length);
+    const batch: { index: number; receptor: string; message: OutgoingMessage }[] = [];
+    messages.forEach((message, index) => {
+      const phone = smsAddress(message.to.address);
+      if (!phone.ok) outcomes[index] = { status: 'suppressed', reason: 'invalid-address', error: `receptor ${phone.error}` };
+      else batch.push({ index, receptor: kavenegarReceptor(phone.value), message });
+    });
+    const sender = this.#settings.sender;
+    if (!sender || batch.length <= 1) {
+      await Promise.all(batch.map(async ({ index, message }) => (outcomes[index] = await this.send(message))));
+      return outcomes;
+    }
+    const answer = await this.#post('sms/sendarray', {
+      receptor: JSON.stringify(batch.map((b) => b.receptor)),
+      sender: JSON.stringify(batch.map(() => sender)),
+      message: JSON.stringify(batch.map((b) => b.message.text)),
+      localmessageids: JSON.stringify(batch.map((b) => Number(kavenegarLocalId(b.message.id)))),
+    });
+    if (!answer.ok) {
+      for (const { index } of batch) outcomes[index] = { status: 'failed-retryable', error: `Kavenegar ${answer.error}` };
+      return outcomes;
+    }
+    const envelope = readEnvelope(parseJson(answer.value.body));
+    if (envelope && (envelope.return.status === 411 || envelope.return.status === 413)) {
+      await Promise.all(batch.map(async ({ index, message }) => (outcomes[index] = await this.send(message))));
+      return outcomes;
+    }
+    if (envelope?.return.status !== 200) {
+      const outcome = this.#sendOutcome(answer.value);
+      for (const { index } of batch) outcomes[index] = outcome;
+      return outcomes;
+    }
+    const entries = Array.isArray(envelope.entries) ? envelope.entries : [];
+    batch.forEach(({ index }, k) => {
+      const entry = entries[k];
+      // A short answer leaves the rest retryable: the localmessageids stop a second send.
+      outcomes[index] = isEntry(entry) ? outcomeOfEntry(entry) : { status: 'failed-retryable', error: 'Kavenegar 200 without a message entry' };
+    });
+    return outcomes;
   }
 
   #sendOutcome(answer: ProviderAnswer): SendOutcome {

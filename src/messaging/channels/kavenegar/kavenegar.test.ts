@@ -127,6 +127,98 @@ describe('Kavenegar send', () => {
   });
 });
 
+describe('Kavenegar sendarray (batches)', () => {
+  const many = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => smsMessage(`+98912${String(7_000_000 + i)}`, `${prefix} ${i}: ${persian}`));
+
+  test('given a sender line, when several personalised SMS are sent at once, then one sms/sendarray call carries them and each gets its own provider id', async () => {
+    assert.equal(channel.maxBatch, 200);
+    const messages = many(5, 'دسته');
+    const calls = server.received.length;
+    const outcomes = await channel.sendMany!(messages);
+    assert.equal(server.received.length, calls + 1);
+    const request = server.received.at(-1)!;
+    assert.match(request.path, /\/sms\/sendarray\.json$/);
+    const fields = new URLSearchParams(request.body);
+    assert.deepEqual(JSON.parse(fields.get('message')!), messages.map((m) => m.text));
+    assert.deepEqual(JSON.parse(fields.get('receptor')!), messages.map((_, i) => `0912${String(7_000_000 + i)}`));
+    assert.deepEqual(JSON.parse(fields.get('sender')!), messages.map(() => '10004346'));
+    assert.deepEqual(JSON.parse(fields.get('localmessageids')!), messages.map((m) => Number(kavenegarLocalId(m.id))));
+    const accepted = server.sent.slice(-5);
+    assert.deepEqual(outcomes, accepted.map((entry) => ({ status: 'sent', providerMessageId: String(entry.messageid) })));
+    assert.deepEqual(accepted.map((entry) => entry.message), messages.map((m) => m.text));
+  });
+
+  test('given a batch sent once, when it is sent again after a crash, then Kavenegar de-duplicates every message by its localmessageid', async () => {
+    const messages = many(3, 'تکرار');
+    const first = await channel.sendMany!(messages);
+    const count = server.sent.length;
+    const again = await channel.sendMany!(messages);
+    assert.deepEqual(again, first);
+    assert.equal(server.sent.length, count);
+  });
+
+  test('given a batch with a bad address and a blacklisted receptor, when sent, then those two are suppressed and the rest are sent', async () => {
+    server.blacklist.add('09127000001');
+    const messages = many(3, 'فهرست');
+    messages.splice(1, 0, smsMessage('not-a-phone', 'x'));
+    const outcomes = await channel.sendMany!(messages);
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'suppressed' ? o.reason : o.status)),
+      ['sent', 'invalid-address', 'blacklisted', 'sent'],
+    );
+    assert.deepEqual(JSON.parse(new URLSearchParams(server.received.at(-1)!.body).get('receptor')!), ['09127000000', '09127000001', '09127000002']);
+    server.blacklist.delete('09127000001');
+  });
+
+  test('given one text too long for Kavenegar (413 for the whole call), when sent, then the batch is repeated one by one and only that message fails', async () => {
+    const messages = many(3, 'طول');
+    messages[1] = { ...(messages[1] as (typeof messages)[number]), text: 'x'.repeat(2001) };
+    const outcomes = await channel.sendMany!(messages);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['sent', 'failed-permanent', 'sent'],
+    );
+    assert.match(outcomes[1]!.status === 'failed-permanent' ? outcomes[1]!.error : '', /^Kavenegar 413/);
+  });
+
+  test('given no credit for the batch, when sent, then every message is retryable', async () => {
+    const credit = server.credit;
+    server.credit = 1000;
+    const outcomes = await channel.sendMany!(many(3, 'اعتبار'));
+    server.credit = credit;
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['failed-retryable', 'failed-retryable', 'failed-retryable'],
+    );
+  });
+
+  test('given Kavenegar answers fewer entries than messages, when sent, then the missing ones are retryable (their localmessageids stop a second send)', async () => {
+    server.answerNext({ status: 200, body: { return: { status: 200, message: 'تایید شد' }, entries: [{ messageid: 1, status: 1 }] } });
+    const outcomes = await channel.sendMany!(many(2, 'کوتاه'));
+    assert.deepEqual(outcomes, [{ status: 'sent', providerMessageId: '1' }, { status: 'failed-retryable', error: 'Kavenegar 200 without a message entry' }]);
+  });
+
+  test('given no sender line, when a batch is sent, then it goes as single sends (sendarray needs a line) and maxBatch says 1', async () => {
+    const lineless = open({ sender: undefined });
+    assert.equal(lineless.maxBatch, 1);
+    const calls = server.received.length;
+    const outcomes = await lineless.sendMany!(many(2, 'تک'));
+    assert.deepEqual(outcomes.map((o) => o.status), ['sent', 'sent']);
+    assert.deepEqual(server.received.slice(calls).map((r) => r.path.split('/').slice(-2).join('/')), ['sms/send.json', 'sms/send.json']);
+    await lineless.close();
+  });
+
+  test('given arrays of different lengths or more than 200 receptors, when the local server is called, then it answers 419 and 414 like Kavenegar', async () => {
+    const post = async (fields: Record<string, string>) => {
+      const r = await fetch(`${server.url}/v1/test-kavenegar-key/sms/sendarray.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+      return ((await r.json()) as { return: { status: number } }).return.status;
+    };
+    assert.equal(await post({ receptor: '["09121234567","09121234568"]', sender: '["10004346"]', message: '["a","b"]' }), 419);
+    const receptors = Array.from({ length: 201 }, (_, i) => `0912${String(1_000_000 + i)}`);
+    assert.equal(await post({ receptor: JSON.stringify(receptors), sender: JSON.stringify(receptors.map(() => '10004346')), message: JSON.stringify(receptors.map(() => 'x')) }), 414);
+  });
+});
+
 describe('Kavenegar verify and receipts', () => {
   test('given a valid key, when verified, then the remaining credit is the detail', async () => {
     const result = await channel.verify();

@@ -3,9 +3,10 @@ import type { KavenegarEntry } from './answers.ts';
 
 /**
  * A loopback server speaking Kavenegar's REST API v1 (https://kavenegar.com/rest.html) for
- * tests and benchmarks: sms/send, sms/status, account/info, with Kavenegar's envelopes and its
- * error answers (403 bad key, 411 bad receptor, 412 bad sender, 418 no credit, entry status 14
- * for an operator-blacklisted receptor, localid de-duplication).
+ * tests and benchmarks: sms/send, sms/sendarray, sms/status, account/info, with Kavenegar's
+ * envelopes and its error answers (403 bad key, 411 bad receptor, 412 bad sender, 414 too many
+ * receptors, 418 no credit, 419 arrays of different lengths, entry status 14 for an
+ * operator-blacklisted receptor, localid / localmessageids de-duplication).
  */
 export interface KavenegarLocalServer extends LocalServer {
   /** Messages accepted (not de-duplicated repeats), in order. */
@@ -49,6 +50,7 @@ export const kavenegarErrors = {
   413: 'پیام خالی است و یا طول پیام بیش از حد مجاز می‌باشد',
   414: 'حجم درخواست بیشتر از حد مجاز است',
   418: 'اعتبار حساب شما کافی نیست',
+  419: 'طول آرایه متن و گیرنده و فرستنده هم اندازه نیست',
   451: 'فراخوانی بیش از حد در یک بازه زمانی مشخص',
 } as const;
 
@@ -71,12 +73,14 @@ export async function startKavenegarServer(options: KavenegarLocalOptions = {}):
 
   const ok = (entries: unknown): LocalAnswer => ({ status: 200, body: { return: { status: 200, message: 'تایید شد' }, entries } });
 
+  const validReceptor = (receptor: string) => /^(09\d{9}|00[1-9]\d{6,14})$/.test(receptor);
+
   function send(params: URLSearchParams): LocalAnswer {
     const receptor = params.get('receptor');
     const message = params.get('message');
     if (!receptor || !message) return kavenegarError(406);
     if (receptor.includes(',')) return kavenegarError(414); // this double serves single sends only
-    if (!/^(09\d{9}|00[1-9]\d{6,14})$/.test(receptor)) return kavenegarError(411);
+    if (!validReceptor(receptor)) return kavenegarError(411);
     const sender = params.get('sender') ?? '10004346';
     if (lines && !lines.has(sender)) return kavenegarError(412);
     if (message.length > 2000) return kavenegarError(413);
@@ -84,6 +88,40 @@ export async function startKavenegarServer(options: KavenegarLocalOptions = {}):
     const earlier = localid ? byLocalId.get(localid) : undefined;
     if (earlier) return ok([earlier]);
     if (state.credit < costPerMessage) return kavenegarError(418);
+    return ok([accept(receptor, sender, message, localid)]);
+  }
+
+  /** sms/sendarray: JSON arrays of one length; the whole call fails on any bad item, as a batch does. */
+  function sendArray(params: URLSearchParams): LocalAnswer {
+    const arrays = ['receptor', 'sender', 'message', 'localmessageids'].map((name) => {
+      const raw = params.get(name);
+      if (raw === null) return undefined;
+      try {
+        const value: unknown = JSON.parse(raw);
+        return Array.isArray(value) ? value.map(String) : null;
+      } catch {
+        return null;
+      }
+    });
+    const [receptors, senders, messages, localIds] = arrays;
+    if (!receptors || !senders || !messages || localIds === null) return kavenegarError(406);
+    if (receptors.length === 0) return kavenegarError(406);
+    if (receptors.length > 200) return kavenegarError(414);
+    if (senders.length !== receptors.length || messages.length !== receptors.length || (localIds && localIds.length !== receptors.length)) return kavenegarError(419);
+    if (!receptors.every(validReceptor)) return kavenegarError(411);
+    if (lines && !senders.every((sender) => lines.has(sender))) return kavenegarError(412);
+    if (messages.some((m) => m.length === 0 || m.length > 2000)) return kavenegarError(413);
+    const fresh = receptors.filter((_, i) => !(localIds && byLocalId.has(localIds[i] as string))).length;
+    if (state.credit < fresh * costPerMessage) return kavenegarError(418);
+    return ok(
+      receptors.map((receptor, i) => {
+        const localid = localIds?.[i];
+        return (localid && byLocalId.get(localid)) || accept(receptor, senders[i] as string, messages[i] as string, localid ?? null);
+      }),
+    );
+  }
+
+  function accept(receptor: string, sender: string, message: string, localid: string | null): KavenegarEntry {
     const status = blacklist.has(receptor) ? 14 : 1;
     const entry: KavenegarEntry = {
       messageid: nextId++,
@@ -99,7 +137,7 @@ export async function startKavenegarServer(options: KavenegarLocalOptions = {}):
     messages.set(entry.messageid, entry);
     if (localid) byLocalId.set(localid, entry);
     sent.push(entry);
-    return ok([entry]);
+    return entry;
   }
 
   function status(params: URLSearchParams): LocalAnswer {
@@ -125,6 +163,8 @@ export async function startKavenegarServer(options: KavenegarLocalOptions = {}):
     switch (match[2]) {
       case 'sms/send':
         return send(params);
+      case 'sms/sendarray':
+        return sendArray(params);
       case 'sms/status':
         return status(params);
       case 'account/info':
