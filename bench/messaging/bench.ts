@@ -10,7 +10,10 @@
  *               same mail to the same SMTP server, in the same run. Target: email / baseline ≥ 0.8.
  *   sms       — one personalised marketing SMS each through the same pipeline and the Kavenegar
  *               driver to the Kavenegar-compatible local server. Target ≥ 3,000/s.
- *   sms baseline — bare keep-alive HTTP posts of sms/send to the same server (same socket count).
+ *               Kavenegar's sms/sendarray carries up to 200 personalised messages per call; the
+ *               worker sends a chunk's SMS in calls of a quarter of the chunk (64 by default).
+ *   sms baselines — bare keep-alive HTTP posts to the same server (same socket count): sms/send
+ *               one message per call, and sms/sendarray with the pipeline's messages per call.
  *
  *   npx tsx bench/messaging/bench.ts --scale 0.1          # 10,000 customers
  *   npx tsx bench/messaging/bench.ts [--database-url postgres://…/postgres] [--workers 2 --concurrency 32]
@@ -208,9 +211,20 @@ async function run(vafa: RunningVafa, config: Config, sinks: Sinks, started: Dat
     log(`  email ratio pipeline / baseline = ${(email.perSecond / baseline.perSecond).toFixed(3)} (target ≥ 0.8)`);
   }
   if (PHASES.has('sms')) {
-    const baseline = await smsBaseline(kavenegarUrl, sinks);
+    const baseline = await smsBaseline(kavenegarUrl, sinks, 1);
+    // The pipeline sends a chunk's SMS in sendarray calls of up to a quarter of the chunk.
+    const arrayBaseline = await smsBaseline(kavenegarUrl, sinks, Math.min(200, Math.ceil(Math.max(50, CONCURRENCY * 8) / 4)));
     const sms = await pipeline('sms');
-    results.sms = { pipeline: sms, baseline, ratio: Number((sms.perSecond / baseline.perSecond).toFixed(3)), target: 3000 };
+    const arrayRatio = Number((sms.perSecond / arrayBaseline.perSecond).toFixed(3));
+    results.sms = {
+      pipeline: sms,
+      baseline,
+      arrayBaseline,
+      ratio: Number((sms.perSecond / baseline.perSecond).toFixed(3)),
+      arrayRatio,
+      target: 3000,
+    };
+    log(`  sms pipeline / bare sendarray = ${arrayRatio} (target ≥ 3,000/s)`);
   }
   await Promise.all([channels.close(), db.destroy()]);
 
@@ -255,19 +269,37 @@ async function emailBaseline(port: number, mail: { subject?: string | undefined;
   return figure;
 }
 
-async function smsBaseline(baseUrl: string, sinks: Sinks) {
+/**
+ * Bare keep-alive HTTP posts to the same server: sms/send one message per call, or sms/sendarray
+ * with `perCall` personalised messages per call (the pipeline's unit size at its default chunk).
+ */
+async function smsBaseline(baseUrl: string, sinks: Sinks, perCall: number) {
   // The same socket count the Kavenegar driver opens at 5,000/s (provider-http socketsFor).
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const url = new URL(`/v1/${KAVENEGAR_KEY}/sms/send.json`, baseUrl);
+  const url = new URL(`/v1/${KAVENEGAR_KEY}/${perCall > 1 ? 'sms/sendarray' : 'sms/send'}.json`, baseUrl);
+  const text = (i: number) => `سارا عزیز، ۲۰٪ تخفیف برای شما. لغو ۱۱ ${i}`;
+  const receptor = (i: number) => kavenegarReceptor(`+98912${String(i + 1).padStart(7, '0')}`);
+  // Local ids apart from the other baseline's and the pipeline's, so the server sends each once.
+  const localId = (i: number) => (perCall > 1 ? 8_000_000_000 : 9_000_000_000) + i;
+  const bodyOf = (first: number): string => {
+    if (perCall === 1) return new URLSearchParams({ receptor: receptor(first), message: text(first), sender: '10004346', localid: String(localId(first)) }).toString();
+    const items = Array.from({ length: Math.min(perCall, N - first) }, (_, k) => first + k);
+    return new URLSearchParams({
+      receptor: JSON.stringify(items.map(receptor)),
+      sender: JSON.stringify(items.map(() => '10004346')),
+      message: JSON.stringify(items.map(text)),
+      localmessageids: JSON.stringify(items.map(localId)),
+    }).toString();
+  };
   const before = await sinks.counts();
   const t0 = performance.now();
   const loadBefore = load();
   await pool(
-    Array.from({ length: N }, (_, i) => i),
+    Array.from({ length: Math.ceil(N / perCall) }, (_, i) => i * perCall),
     WORKERS * CONCURRENCY,
-    (i) =>
+    (first) =>
       new Promise<void>((resolve, reject) => {
-        const body = new URLSearchParams({ receptor: kavenegarReceptor(`+98912${String(i + 1).padStart(7, '0')}`), message: `سارا عزیز، ۲۰٪ تخفیف برای شما. لغو ۱۱ ${i}`, sender: '10004346', localid: String(9_000_000_000 + i) }).toString();
+        const body = bodyOf(first);
         const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
           res.resume();
           res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`Kavenegar baseline HTTP ${res.statusCode}`))));
@@ -279,8 +311,8 @@ async function smsBaseline(baseUrl: string, sinks: Sinks) {
   const s = seconds(t0);
   agent.destroy();
   const received = (await sinks.counts()).kavenegarSent - before.kavenegarSent;
-  const figure = { messages: N, received, seconds: Number(s.toFixed(2)), perSecond: Math.round(received / s), loadBefore, loadAfter: load() };
-  log(`  sms baseline (bare keep-alive HTTP posts): ${received.toLocaleString()} in ${s.toFixed(1)} s = ${figure.perSecond}/s`);
+  const figure = { messages: N, perCall, received, seconds: Number(s.toFixed(2)), perSecond: Math.round(received / s), loadBefore, loadAfter: load() };
+  log(`  sms baseline (bare keep-alive HTTP posts, ${perCall > 1 ? `sms/sendarray × ${perCall}` : 'sms/send'}): ${received.toLocaleString()} in ${s.toFixed(1)} s = ${figure.perSecond}/s`);
   return figure;
 }
 

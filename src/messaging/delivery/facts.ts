@@ -45,10 +45,15 @@ export async function loadDecisions(tx: Db, workspaceId: string, messageIds: rea
       left join customers c on c.id = m.customer_id and c.workspace_id = m.workspace_id
       left join lateral (select t.topic from message_templates t
                           where t.workspace_id = m.workspace_id and t.id = (case when m.template_id ~* ${UUID.source} then m.template_id::uuid end)) tp on true
-     where m.id = any(${messageIds}::uuid[]) and m.workspace_id = ${workspaceId}`.execute(tx);
+     where m.id = any(${messageIds}::uuid[])`.execute(tx);
   for (const row of r.rows) {
     const { cap_used, cap_higher, open_breakers, ...rest } = row;
     const message = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('r_'))) as unknown as Message;
+    // The ids come from this workspace's claim, so another workspace's row cannot occur; the check
+    // stays, but here rather than in SQL: there, with statistics older than a large enqueue, the
+    // planner walked the workspace's whole messages_list index (13 ms of 22 per chunk at 50,000
+    // queued) instead of probing the primary key.
+    if (message.workspace_id !== workspaceId) continue;
     found.set(message.id, {
       message,
       recipient: toRecipientFacts(row),
