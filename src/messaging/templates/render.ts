@@ -55,14 +55,23 @@ export interface WorkspaceFacts {
   parsedVoice: Map<string, ParsedVoice>;
 }
 
+// Building an Intl.DateTimeFormat to test a zone costs more than a whole Liquid render of an email,
+// and a workspace's customers share a handful of zones: each answer is kept.
+const knownZones = new Map<string, boolean>();
 const validZone = (zone: string | null | undefined): zone is string => {
   if (!zone) return false;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    // Bounded: zone names come from customer profiles, which anyone with an API key can write.
+    if (knownZones.size < 1000) knownZones.set(zone, valid);
   }
+  return valid;
 };
 
 /**
