@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createLogger } from '../../../platform/logger.ts';
 import type { Channel, OutgoingMessage } from '../channel.ts';
 import { emailDriver, messageIdFor } from './driver.ts';
+import { smtpThread } from './smtp-threads.ts';
 import { type LocalSmtpServer, startLocalSmtpServer } from './testing.ts';
 
 const context = { log: createLogger('silent'), publicUrl: 'http://127.0.0.1:4000', webhookUrl: 'http://127.0.0.1:4000/hooks/channels/x/y' };
@@ -132,5 +133,15 @@ describe('email driver against a real SMTP server on loopback', () => {
     const r = emailDriver.settings.safeParse({ host: '', from: 'x@y.z' });
     assert.equal(r.success, false);
     assert.deepEqual(r.error?.issues[0]?.path, ['host']);
+  });
+
+  test('given the SMTP thread died, when the next email is sent, then a new thread opens the transports again and it arrives', async () => {
+    const before = server.received.length;
+    assert.equal((await channel.send(message({ id: 'before-crash' }))).status, 'sent');
+    await smtpThread.terminate();
+    const outcome = await channel.send(message({ id: 'after-crash' }));
+    assert.equal(outcome.status, 'sent', JSON.stringify(outcome));
+    const mails = await server.waitFor(before + 2);
+    assert.deepEqual(mails.slice(before).map((m) => m.messageId), [messageIdFor('before-crash', 'news@shop.example'), messageIdFor('after-crash', 'news@shop.example')]);
   });
 });

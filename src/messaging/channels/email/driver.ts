@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { err, ok } from '../../../platform/result.ts';
 import type { Channel, ChannelDriver, OutgoingMessage, SendOutcome } from '../channel.ts';
+import { smtpThread } from './smtp-threads.ts';
 
 const settings = z.strictObject({
   host: z.string().trim().min(1).max(253).describe('SMTP server'),
@@ -67,15 +67,20 @@ function mailOf(s: EmailSettings, m: OutgoingMessage) {
   };
 }
 
+/**
+ * Sends through a pooled nodemailer transport that lives on the process's SMTP thread
+ * (smtp-threads.ts): the main thread only builds the mail's fields and maps the answer.
+ */
 class EmailChannel implements Channel {
   readonly kind = 'email' as const;
   readonly provider = 'smtp';
   readonly ratePerSecond: number;
-  private readonly transport: Transporter;
+  /** This channel's transport on the SMTP thread. */
+  private readonly key = randomUUID();
 
   constructor(private readonly s: EmailSettings) {
     this.ratePerSecond = s.ratePerSecond;
-    this.transport = nodemailer.createTransport({
+    smtpThread.open(this.key, {
       pool: true,
       maxConnections: s.maxConnections,
       maxMessages: 1000,
@@ -91,27 +96,19 @@ class EmailChannel implements Channel {
 
   async send(message: OutgoingMessage): Promise<SendOutcome> {
     if (!message.to.address.includes('@')) return { status: 'suppressed', reason: 'invalid-address', error: `"${message.to.address}" is not an email address` };
-    try {
-      const info = await this.transport.sendMail(mailOf(this.s, message));
-      // With one recipient, a refusal throws; a partial accept cannot happen here.
-      return { status: 'sent', providerMessageId: info.messageId };
-    } catch (e) {
-      return smtpOutcome(e);
-    }
+    const answer = await smtpThread.send(this.key, mailOf(this.s, message));
+    // With one recipient, a refusal is an error; a partial accept cannot happen here.
+    return answer.ok ? { status: 'sent', providerMessageId: answer.messageId } : smtpOutcome(answer.error);
   }
 
   async verify() {
-    try {
-      await this.transport.verify();
-      return ok({ detail: `${this.s.host}:${this.s.port} accepted the connection${this.s.user ? ' and the login' : ''}` });
-    } catch (e) {
-      const x = e as { response?: string; message?: string };
-      return err(x.response ?? x.message ?? 'SMTP verify failed');
-    }
+    const answer = await smtpThread.verify(this.key);
+    if (answer.ok) return ok({ detail: `${this.s.host}:${this.s.port} accepted the connection${this.s.user ? ' and the login' : ''}` });
+    return err(answer.error.response ?? answer.error.message ?? 'SMTP verify failed');
   }
 
   async close() {
-    this.transport.close();
+    smtpThread.close(this.key);
   }
 }
 
