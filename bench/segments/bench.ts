@@ -3,8 +3,11 @@
  * 10,000,000 events at --scale 1, with consents, orders and analytics scores:
  *   fill      — the 20 segments of bench/segments/segments.ts created through POST /api/v1/segments
  *               (membership computed before the answer: every member inserted, with history).
- *   recompute — the scheduled full recompute of all 20 (the worker's path: lock, compile, one
- *               diff statement), twice, on data that did not change.
+ *   recompute — the scheduled full recompute of the workspace (SegmentService.recomputeWorkspace:
+ *               lock, facts brought up to date — filled the first time —, one pass over the
+ *               customers for all 20, a diff only where something changed), twice on data that did
+ *               not change, and once more after the latency phase (facts re-read for the customers
+ *               its events touched); each with its steps' timings.
  *   baseline  — the same 20 segments as hand-written SQL counts in the same run; the counts must
  *               equal Vafa's member counts.
  *   latency   — a steady --rate of background events through POST /v1/batch, plus --probes a second
@@ -28,7 +31,6 @@ import { startVafa, type RunningVafa } from '../../src/app.ts';
 import { gregorianToJalali } from '../../src/platform/calendar/jalali.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import type { RuleGroup } from '../../src/segments/rules/schema.ts';
 import { SegmentService } from '../../src/segments/service.ts';
 import { createApiKey } from '../../src/workspaces/keys.ts';
 import { createWorkspace } from '../../src/workspaces/team.ts';
@@ -48,6 +50,8 @@ const { values: args } = parseArgs({
     'tick-ms': { type: 'string', default: '250' },
     seed: { type: 'string', default: '1405' },
     'database-url': { type: 'string' },
+    /** Leaves the data (embedded directory or external database) for a later look, e.g. EXPLAIN. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const SCALE = Number(args.scale);
@@ -76,7 +80,8 @@ async function main() {
   const vafa = await startVafa(loadConfig(env), createLogger('warn'));
   const direct = new pg.Pool({ connectionString: vafa.storage.url, max: 2, application_name: 'bench-direct' });
   direct.on('error', () => {});
-  await runThenCleanUp({ vafa, direct, remove: [storage.dataDir], external: storage.external, log }, () => run(vafa, direct, started));
+  if (args.keep) log(`--keep: the data stays in ${storage.dataDir ?? storage.external?.name}`);
+  await runThenCleanUp({ vafa, direct, remove: [args.keep ? undefined : storage.dataDir], external: args.keep ? undefined : storage.external, log }, () => run(vafa, direct, started));
 }
 
 async function run(vafa: RunningVafa, direct: pg.Pool, started: Date) {
@@ -108,23 +113,17 @@ async function run(vafa: RunningVafa, direct: pg.Pool, started: Date) {
     log(`  fill ${s.name}: ${fill.at(-1)?.ms} ms, ${created.memberCount} members`);
   }
 
-  // recompute: the worker's path, twice.
+  // recompute: the scheduled path, twice (the first fills the facts its segments need).
   const service = new SegmentService({ db: vafa.db, log: createLogger('warn'), defaultCountry: 'IR' });
-  const recompute: { total: number; perSegment: number[] }[] = [];
-  for (let round = 0; round < 2; round++) {
-    const perSegment: number[] = [];
+  const recompute: { total: number; steps: Record<string, number>; facts: { refreshed: number; filled: number }; changed: number }[] = [];
+  const recomputeOnce = async (label: string) => {
     const t0 = performance.now();
-    for (const f of fill) {
-      const s0 = performance.now();
-      await vafa.db.transaction().execute(async (tx) => {
-        const row = await sql<{ rules: RuleGroup }>`select rules from segments where id = ${f.id} for update`.execute(tx);
-        await service.recomputeIn(tx, workspace.id, f.id, row.rows[0]?.rules as RuleGroup);
-      });
-      perSegment.push(ms(s0));
-    }
-    recompute.push({ total: ms(t0), perSegment });
-    log(`  recompute all 20, round ${round + 1}: ${ms(t0)} ms`);
-  }
+    const r = await service.recomputeWorkspace(workspace.id);
+    const changed = r.diffs.filter((d) => d.entered + d.exited > 0).length;
+    recompute.push({ total: ms(t0), steps: r.steps, facts: r.facts, changed });
+    log(`  recompute all ${r.diffs.length} in one pass, ${label}: ${ms(t0)} ms ${JSON.stringify(r.steps)} facts ${JSON.stringify(r.facts)}, ${changed} changed`);
+  };
+  for (let round = 0; round < 2; round++) await recomputeOnce(`round ${round + 1}`);
 
   // baseline: hand-written counts, same data, same run.
   const tz = ((await api('GET', '/api/v1/analytics/settings')).timezone as string) ?? 'UTC';
@@ -153,6 +152,8 @@ async function run(vafa: RunningVafa, direct: pg.Pool, started: Date) {
   log(`  baseline: ${baselineTotal} ms; count mismatches: ${mismatches.length}`);
 
   const probe = await measureLatency(vafa, api, writeKey, direct);
+  // After the latency phase: the facts of the customers its events touched are re-read first.
+  await recomputeOnce('after the latency phase');
 
   const out = {
     date: started.toISOString(),

@@ -6,8 +6,10 @@ import { loadAnalyticsContext } from '../analytics/settings.ts';
 import { addCustomer, addOrders } from '../analytics/testing.ts';
 import { gregorianToJalali, jalaliToGregorian } from '../platform/calendar/jalali.ts';
 import { createTestApp } from '../testing/harness.ts';
+import { factSetsNeeded, prepareFacts } from './facts.ts';
 import { compileRules, liveCustomers, loadRuleContext } from './rules/compile.ts';
 import type { RuleGroup } from './rules/schema.ts';
+import { SharedJoins } from './rules/shared-joins.ts';
 
 // Every condition kind, evaluated by the real compiler against real PostgreSQL through the preview route.
 const t = await createTestApp({ VAFA_SEGMENTS_TICK_MS: '0', VAFA_SEGMENTS_RECOMPUTE_MS: '0' });
@@ -94,6 +96,15 @@ async function match(...conditions: Rules[]): Promise<string[]> {
     select c.external_id from customers c where ${liveCustomers(ws.id)} and c.id = any(${everyone}::uuid[])
       and ${compileRules(group(conditions) as unknown as RuleGroup, ctx)}`.execute(t.db);
   assert.deepEqual(incremental.rows.map((r) => r.external_id).sort(), viaPreview, 'incremental form agrees');
+  // The full recompute's form: facts (filled here) and sub-tables joined once per customer.
+  const rules = group(conditions) as unknown as RuleGroup;
+  const base = await loadRuleContext(t.db, ws.id, 'IR');
+  const joins = new SharedJoins();
+  const { ids: facts } = await prepareFacts(t.db, ws.id, factSetsNeeded([rules]));
+  const predicate = compileRules(rules, { ...base, facts, joins });
+  const onePass = await sql<{ external_id: string }>`
+    select c.external_id from customers c ${joins.clauses()} where ${liveCustomers(ws.id)} and ${predicate}`.execute(t.db);
+  assert.deepEqual(onePass.rows.map((r) => r.external_id).sort(), viaPreview, 'one-pass form over facts agrees');
   return viaPreview;
 }
 

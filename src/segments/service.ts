@@ -1,9 +1,24 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import type { Logger } from '../platform/logger.ts';
+import { factSetsNeeded, prepareFacts } from './facts.ts';
 import { applyRules, type MembershipChange, SegmentListeners } from './membership.ts';
+import { applyRulesToAll, type SegmentDiff, type StepTimer } from './recompute-all.ts';
+import type { Predicate } from './rules/compare.ts';
 import { compileRules, inputsOf, liveCustomers, loadRuleContext, type RuleContext } from './rules/compile.ts';
 import type { RuleGroup } from './rules/schema.ts';
+import { SharedJoins } from './rules/shared-joins.ts';
+
+/** Keeps one full recompute per workspace at a time, across processes. */
+const RECOMPUTE_LOCK = 72_190_502;
+
+/** What a full recompute of a workspace did, with how long each step took (ms). */
+export interface WorkspaceRecompute {
+  diffs: SegmentDiff[];
+  /** Customers whose facts were re-read from the raw rows; fact sets filled. */
+  facts: { refreshed: number; filled: number };
+  steps: Record<string, number>;
+}
 
 /** Customers changed since the last incremental pass, by what changed. */
 export interface TouchedCustomers {
@@ -95,31 +110,93 @@ export class SegmentService {
   }
 
   /**
-   * Claims and recomputes one dynamic segment whose last full computation is older than
-   * `olderThanMs` (or that was never computed). Several processes may call this at once:
-   * the claim skips segments another transaction holds. Returns false when none is due.
+   * Recomputes every dynamic segment of the workspace in one pass (recomputeWorkspaceIn) and
+   * notifies the listeners after commit. `now` stands for the clock, `probesUpTo` for the facts'
+   * choice between index probes and a hashed pass (tests).
    */
-  async recomputeDue(olderThanMs: number): Promise<boolean> {
+  async recomputeWorkspace(workspaceId: string, opts: { now?: Date; probesUpTo?: number } = {}): Promise<WorkspaceRecompute> {
     let changes: MembershipChange[] = [];
-    const found = await this.deps.db.transaction().execute(async (tx) => {
-      const due = await sql<{ id: string; workspace_id: string; rules: RuleGroup }>`
-        select id, workspace_id, rules from segments
-        where kind = 'dynamic' and (computed_at is null or computed_at < now() - make_interval(secs => ${olderThanMs / 1000}::float8))
-        order by computed_at nulls first limit 1
-        for update skip locked`.execute(tx);
-      const segment = due.rows[0];
-      if (!segment) return false;
+    const done = await this.deps.db.transaction().execute(async (tx) => {
+      await sql`select pg_advisory_xact_lock(${RECOMPUTE_LOCK}::int, hashtext(${workspaceId}::text))`.execute(tx);
+      const r = await this.recomputeWorkspaceIn(tx, workspaceId, opts.now, opts.probesUpTo);
+      changes = r.changes;
+      return r;
+    });
+    await this.listeners.notify(changes);
+    return { diffs: done.diffs, facts: done.facts, steps: done.steps };
+  }
+
+  /**
+   * The full recompute of a workspace inside `tx` (which holds the workspace's recompute lock):
+   * locks its dynamic segments (in id order, as the incremental pass does), brings the facts
+   * they read up to date (facts.ts: late rows, merges, refunds since the last recompute; new
+   * conditions filled), then evaluates every segment in one scan of the customers
+   * (applyRulesToAll). Segments whose rules no longer compile (a custom attribute was deleted)
+   * keep their members and are stamped, to be retried later.
+   */
+  async recomputeWorkspaceIn(tx: Db, workspaceId: string, now?: Date, probesUpTo?: number): Promise<WorkspaceRecompute & { changes: MembershipChange[] }> {
+    const steps: Record<string, number> = {};
+    const step: StepTimer = async (name, work) => {
+      const t0 = performance.now();
       try {
-        changes = await this.recomputeIn(tx, segment.workspace_id, segment.id, segment.rules);
+        return await work();
+      } finally {
+        steps[name] = Math.round((steps[name] ?? 0) + performance.now() - t0);
+      }
+    };
+    const segments = await step('lock', () =>
+      sql<{ id: string; rules: RuleGroup }>`
+        select id, rules from segments where workspace_id = ${workspaceId}::uuid and kind = 'dynamic' order by id for update`.execute(tx),
+    );
+    const base = await loadRuleContext(tx, workspaceId, this.deps.defaultCountry, now);
+    const valid: { id: string; rules: RuleGroup }[] = [];
+    for (const segment of segments.rows) {
+      try {
+        compileRules(segment.rules, base);
+        valid.push(segment);
       } catch (e) {
-        // Rules that no longer compile (a custom attribute was deleted): keep the members, retry later.
         this.deps.log.warn({ err: e, segmentId: segment.id }, 'segment rules could not be evaluated');
         await sql`update segments set computed_at = now() where id = ${segment.id}::uuid`.execute(tx);
       }
-      return true;
-    });
-    await this.listeners.notify(changes);
-    return found;
+    }
+    // Hash joins over every customer of the workspace need room; local to this transaction.
+    await sql`set local work_mem = '128MB'`.execute(tx);
+    // Row estimates of rule predicates are guesses; JIT compiling for them cost more than it saved (measured).
+    await sql`set local jit = off`.execute(tx);
+    const facts = await step('facts', () => prepareFacts(tx, workspaceId, factSetsNeeded(valid.map((s) => s.rules)), probesUpTo));
+    const ctx = { ...base, facts: facts.ids, joins: new SharedJoins() };
+    const compiled: { id: string; predicate: Predicate }[] = valid.map((s) => ({ id: s.id, predicate: compileRules(s.rules, ctx) }));
+    const done = await applyRulesToAll(tx, { workspaceId, segments: compiled, joins: ctx.joins, withIds: this.listeners.size > 0, steps: step });
+    return { ...done, facts: { refreshed: facts.refreshed, filled: facts.filled }, steps };
+  }
+
+  /**
+   * Claims a workspace with a dynamic segment whose last full computation is older than
+   * `olderThanMs` (or never done) and recomputes all its dynamic segments in one pass. Several
+   * processes may call this at once: a workspace another transaction is recomputing is skipped.
+   * Returns false when no workspace is due.
+   */
+  async recomputeDue(olderThanMs: number): Promise<boolean> {
+    const due = sql`kind = 'dynamic' and (computed_at is null or computed_at < now() - make_interval(secs => ${olderThanMs / 1000}::float8))`;
+    const candidates = await sql<{ workspace_id: string }>`
+      select workspace_id::text from segments where ${due} group by workspace_id order by min(computed_at) nulls first limit 20`.execute(this.deps.db);
+    for (const { workspace_id } of candidates.rows) {
+      let changes: MembershipChange[] = [];
+      const done = await this.deps.db.transaction().execute(async (tx) => {
+        const locked = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${RECOMPUTE_LOCK}::int, hashtext(${workspace_id}::text)) as ok`.execute(tx);
+        if (!locked.rows[0]?.ok) return false;
+        // Another process may have finished this workspace since the candidates were read.
+        const still = await sql`select 1 from segments where workspace_id = ${workspace_id}::uuid and ${due} limit 1`.execute(tx);
+        if (still.rows.length === 0) return false;
+        const r = await this.recomputeWorkspaceIn(tx, workspace_id);
+        changes = r.changes;
+        this.deps.log.info({ workspaceId: workspace_id, steps: r.steps, facts: r.facts }, 'segments recomputed');
+        return true;
+      });
+      await this.listeners.notify(changes);
+      if (done) return true;
+    }
+    return false;
   }
 
   /**

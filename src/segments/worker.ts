@@ -13,12 +13,15 @@ import type { SegmentService, TouchedCustomers } from './service.ts';
  *   consents by changed_at) are re-evaluated against every dynamic segment. One transaction per
  *   workspace, guarded by a transaction-level advisory lock; the watermarks move in the same
  *   transaction, so a crash re-reads rather than skips.
- * - scheduled, every `recomputeMs`: each dynamic segment is recomputed fully (rules relative to
- *   today, and analytics scores, change without any event).
+ * - scheduled, every `recomputeMs`: the dynamic segments of each due workspace are recomputed
+ *   fully, in one pass over the customers and the facts (rules relative to today, and analytics
+ *   scores, change without any event). The facts are brought up to date there, not here, so that
+ *   this pass stays a few index probes per changed customer.
  *
  * Rows are stamped with their transaction's start time, so one that commits late can carry a time
  * below a watermark already read. Each pass therefore re-reads the last `OVERLAP` before its
- * watermarks (re-evaluating is idempotent); a row later still is caught by the full recompute.
+ * watermarks (re-evaluating is idempotent); a row later still is caught by the full recompute,
+ * which re-reads into the facts every customer with rows received since its previous run (facts.ts).
  */
 const OVERLAP = '1 second';
 const INCREMENTAL_LOCK = 72_190_501;
@@ -78,7 +81,7 @@ export class SegmentWorker {
     if (this.deps.recomputeMs > 0 && now - this.#lastRecompute >= Math.min(this.deps.recomputeMs, 60_000)) {
       this.#lastRecompute = now;
       while (!this.#closed && (await this.deps.service.recomputeDue(this.deps.recomputeMs))) {
-        // one segment per transaction until none is due
+        // one workspace per transaction until none is due
       }
     }
   }

@@ -6,6 +6,8 @@ import { invalid } from '../../platform/errors.ts';
 import { toE164 } from '../../platform/text/phone.ts';
 import { anniversaryPredicate, type CalendarKind } from './anniversary.ts';
 import { compare, holdsForNoRows, matchesMissing, type Predicate } from './compare.ts';
+import { eventFactSpec, eventReadsFacts, ORDERS_SIGNATURE, orderReadsFacts, signatureOf } from './fact-spec.ts';
+import { eventFromFacts, orderFromFacts } from './from-facts.ts';
 import {
   analyticsEnumValues,
   analyticsMetrics,
@@ -24,6 +26,7 @@ import {
   type RuleGroup,
   type ValueType,
 } from './schema.ts';
+import type { SharedJoins } from './shared-joins.ts';
 
 /**
  * Rules → one SQL predicate over `customers c`. Values are always bind parameters; column names
@@ -43,6 +46,16 @@ export interface RuleContext {
   defaultCountry: string;
   /** Set when only these customers are evaluated (the caller restricts `c` to them). */
   customerIds?: readonly string[] | undefined;
+  /**
+   * Set by the one-pass recompute of a workspace (../recompute-all.ts): sub-tables (facts,
+   * consents, scores) are left-joined once to `c` and shared by every condition reading them.
+   */
+  joins?: SharedJoins | undefined;
+  /**
+   * With `joins`: fact sets to read instead of the raw events and orders, signature
+   * (./fact-spec.ts) → id. A condition whose fact set is not here reads the raw rows.
+   */
+  facts?: ReadonlyMap<string, string> | undefined;
 }
 
 export async function loadRuleContext(db: Db, workspaceId: string, defaultCountry: string, now = new Date()): Promise<RuleContext> {
@@ -95,6 +108,12 @@ function compileCondition(c: Condition, ctx: RuleContext, path: string): Predica
     case 'attribute':
       return compileAttribute(c, ctx, path);
     case 'consent': {
+      if (ctx.joins && !ctx.customerIds) {
+        // (customer, channel) is the table's key: at most one row joins.
+        const k = ctx.joins.alias(`consent:${c.channel}`, (a) => sql`left join customer_consents ${a}
+          on ${a}.customer_id = c.id and ${a}.channel = ${c.channel}::text and ${a}.workspace_id = ${ctx.workspaceId}::uuid`);
+        return c.status === 'never_given' ? sql<boolean>`(${k}.customer_id is null)` : sql<boolean>`coalesce(${k}.status = ${c.status}::text, false)`;
+      }
       if (ctx.customerIds) {
         const status = c.status === 'never_given' ? sql`` : sql` and cc.status = ${c.status}::text`;
         const found = sql<boolean>`exists (select 1 from customer_consents cc where cc.customer_id = c.id and cc.channel = ${c.channel}::text${status})`;
@@ -153,7 +172,8 @@ function compileAttribute(c: AttributeCondition, ctx: RuleContext, path: string)
   return compare(expr, def.type, c, path, ctx, { options: def.type === 'enum' ? def.options : undefined, jsonList: def.type === 'list' });
 }
 
-function propertyFilter(f: PropertyFilter): Predicate {
+/** One property filter over the events row `e`. */
+export function propertyFilter(f: PropertyFilter): Predicate {
   const keys = f.path.split('.');
   const json = sql`(e.properties #> ${keys}::text[])`;
   const text = sql`(e.properties #>> ${keys}::text[])`;
@@ -180,6 +200,8 @@ function propertyFilter(f: PropertyFilter): Predicate {
 }
 
 function compileEvent(c: EventCondition, ctx: RuleContext, _path: string): Predicate {
+  const setId = ctx.joins && !ctx.customerIds && eventReadsFacts(c) ? ctx.facts?.get(signatureOf(eventFactSpec(c))) : undefined;
+  if (setId !== undefined && ctx.joins) return eventFromFacts(c, setId, { ...ctx, joins: ctx.joins }, (days) => sinceDays(days, ctx));
   const filters = (c.properties ?? []).map((f) => sql` and ${propertyFilter(f)}`);
   const where = sql`e.workspace_id = ${ctx.workspaceId}::uuid and e.type = ${c.eventType ?? 'track'}::text and e.name = ${c.name}::text
     ${c.days !== undefined ? sql`and e.occurred_at >= ${sinceDays(c.days, ctx)}` : sql``}${sql.join(filters, sql``)}`;
@@ -219,6 +241,8 @@ function compileOrder(c: OrderCondition, ctx: RuleContext, path: string): Predic
     ${c.windowDays !== undefined ? sql`and o.placed_at >= ${sinceDays(c.windowDays, ctx)}` : sql``}`;
   // A customer without orders has 0 orders and 0 spent: "spent < 100" includes them.
   const empty = holdsForNoRows(c.metric === 'order_count' || c.metric === 'total_spent' ? 0 : null, c);
+  const setId = ctx.joins && !ctx.customerIds && orderReadsFacts(c) ? ctx.facts?.get(ORDERS_SIGNATURE) : undefined;
+  if (setId !== undefined && ctx.joins) return orderFromFacts(c, setId, empty, { ...ctx, joins: ctx.joins }, path);
   if (ctx.customerIds) {
     return sql<boolean>`coalesce((select ${holds} from orders o where o.customer_id = c.id and ${where} having count(*) > 0), ${empty}::boolean)`;
   }
@@ -242,6 +266,11 @@ function compileAnalytics(c: AnalyticsCondition, ctx: RuleContext, path: string)
   const options = c.metric === 'rfm_segment' || c.metric === 'churn_risk' ? analyticsEnumValues[c.metric] : undefined;
   const holds = compare(analyticsColumns[c.metric], analyticsMetrics[c.metric], c, path, ctx, { options });
   const missing = matchesMissing(c.operator);
+  if (ctx.joins && !ctx.customerIds) {
+    // One row per (workspace, customer): joined once, aliased `a` as the raw form reads it.
+    ctx.joins.alias('analytics', () => sql`left join analytics_customers a on a.workspace_id = ${ctx.workspaceId}::uuid and a.customer_id = c.id`);
+    return sql<boolean>`(case when a.customer_id is null then ${missing}::boolean else ${holds} end)`;
+  }
   if (ctx.customerIds) {
     return sql<boolean>`coalesce((select ${holds} from analytics_customers a where a.workspace_id = ${ctx.workspaceId}::uuid and a.customer_id = c.id), ${missing}::boolean)`;
   }
