@@ -6,6 +6,7 @@ import { customerRoutes, registerCustomerData } from './customers/routes/index.t
 import { Timeline } from './customers/timeline.ts';
 import { createDb, type Db } from './database.ts';
 import { registerImports } from './imports/index.ts';
+import { registerJourneyData, registerJourneys } from './journeys/index.ts';
 import { registerMessaging, registerMessagingData } from './messaging/index.ts';
 import type { Config } from './platform/config.ts';
 import { migrate } from './platform/db/migrate.ts';
@@ -50,6 +51,7 @@ export function createServices(db: Db, config: Config, log: Logger): Services {
   registerTrackingData(timeline, owners);
   registerSegmentData(timeline, owners);
   registerMessagingData(timeline, owners);
+  registerJourneyData(timeline, owners);
   return {
     db,
     config,
@@ -77,7 +79,8 @@ export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode
   registerImports(app, services);
   registerAnalytics(app, services);
   const segments = registerSegments(app, services);
-  registerMessaging(app, { ...services, segments });
+  const messaging = registerMessaging(app, { ...services, segments });
+  registerJourneys(app, { ...services, segments, kickDelivery: messaging.kickDelivery });
   await app.ready();
   return app;
 }

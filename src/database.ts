@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { AnalyticsTables } from './analytics/tables.ts';
 import type { CustomerTables } from './customers/tables.ts';
 import type { ImportTables } from './imports/tables.ts';
+import type { JourneyTables } from './journeys/tables.ts';
 import type { CalendarTables } from './messaging/calendar/tables.ts';
 import type { ChannelTables } from './messaging/channels/tables.ts';
 import type { DeliveryTables } from './messaging/delivery/tables.ts';
@@ -15,7 +16,7 @@ import type { TrackingTables } from './tracking/tables.ts';
 import type { WorkspaceTables } from './workspaces/tables.ts';
 
 /** Every table Vafa owns. Each capability declares its own in `<capability>/tables.ts`. */
-export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables, ImportTables, AnalyticsTables, ChannelTables, DeliveryTables, SegmentTables, TemplateTables, PreferenceTables, CalendarTables, BroadcastTables {}
+export interface Database extends PlatformTables, WorkspaceTables, CustomerTables, TrackingTables, ImportTables, AnalyticsTables, ChannelTables, DeliveryTables, SegmentTables, TemplateTables, PreferenceTables, CalendarTables, BroadcastTables, JourneyTables {}
 
 /** A connection pool or an open transaction: services accept either. */
 export type Db = Kysely<Database>;

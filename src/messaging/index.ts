@@ -30,7 +30,7 @@ export function registerMessagingData(timeline: Timeline, owners: CustomerDataOw
  * Messaging: channels (one port, a driver per provider), templates, and the delivery pipeline
  * that checks consent, caps and quiet hours before anything reaches a channel.
  */
-export function registerMessaging(app: App, deps: MessagingDeps & { segments: SegmentService }): void {
+export function registerMessaging(app: App, deps: MessagingDeps & { segments: SegmentService }): { kickDelivery: () => void } {
   // Receipts and inbound messages flow from the channels' webhooks to the delivery pipeline.
   const events = new ChannelEvents();
   const channels = registerChannels(app, { ...deps, events });
@@ -39,4 +39,6 @@ export function registerMessaging(app: App, deps: MessagingDeps & { segments: Se
   registerCalendar(app, deps);
   const worker = registerDelivery(app, { ...deps, channels, renderer, events, links: preferences.links });
   registerBroadcasts(app, { ...deps, worker });
+  // Later capabilities (journeys) enqueue through the outbox and start the worker on it at once.
+  return { kickDelivery: () => deps.config.deliveryPollMs > 0 && worker.kick() };
 }

@@ -33,6 +33,7 @@ const envSchema = z.object({
   VAFA_TRACKING_EVENTS_PER_SECOND: z.coerce.number().int().min(1).default(100_000),
   VAFA_ANALYTICS_CHECK_SECONDS: z.coerce.number().int().min(0).default(60),
   VAFA_DELIVERY_POLL_MS: z.coerce.number().int().min(0).default(1000).describe('How often the delivery worker looks for due messages (0: the worker does not run in this process)'),
+  VAFA_JOURNEYS_TICK_MS: z.coerce.number().int().min(0).default(200).describe('How often the journey engine reads new events and advances due runs (0: the engine does not run in this process)'),
   VAFA_SEGMENTS_TICK_MS: z.coerce.number().int().min(0).default(250).describe('How often changed customers are re-evaluated against dynamic segments; 0: never'),
   VAFA_SEGMENTS_RECOMPUTE_MS: z.coerce.number().int().min(0).default(900_000).describe('Full recompute of each dynamic segment at most this often (time-relative rules); 0: only on save'),
   VAFA_SECRET_KEY: z
@@ -71,6 +72,8 @@ export interface Config {
   analyticsCheckSeconds: number;
   /** How often the delivery worker looks for due messages; 0: no delivery worker in this process. */
   deliveryPollMs: number;
+  /** How often the journey engine runs a pass (VAFA_JOURNEYS_TICK_MS); 0: no journey engine in this process. */
+  journeysTickMs: number;
   /** Incremental segment pass interval (VAFA_SEGMENTS_TICK_MS); 0 disables it. */
   segmentsTickMs: number;
   /** Age after which a dynamic segment is recomputed in full (VAFA_SEGMENTS_RECOMPUTE_MS); 0 disables it. */
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trackingEventsPerSecond: e.VAFA_TRACKING_EVENTS_PER_SECOND,
     analyticsCheckSeconds: e.VAFA_ANALYTICS_CHECK_SECONDS,
     deliveryPollMs: e.VAFA_DELIVERY_POLL_MS,
+    journeysTickMs: e.VAFA_JOURNEYS_TICK_MS,
     segmentsTickMs: e.VAFA_SEGMENTS_TICK_MS,
     segmentsRecomputeMs: e.VAFA_SEGMENTS_RECOMPUTE_MS,
     secretKey: e.VAFA_SECRET_KEY ? Buffer.from(e.VAFA_SECRET_KEY, 'base64') : undefined,

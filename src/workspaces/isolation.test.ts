@@ -144,6 +144,36 @@ async function calendarUntouched(res?: LightMyRequestResponse) {
   if (res) noLeak(res);
   assert.deepEqual(await aCalendarView(), aCalendarBefore);
 }
+// ── isolation setup: journeys (A's journeys data; keep each capability's lines under its own marker) ──
+// A's active journey parks its run on a day-long wait before any step acts, so nothing moves while the cases run.
+const aJourney = await ok(
+  a.api.post('/api/v1/journeys', {
+    name: 'A-only journey',
+    trigger: { kind: 'api' },
+    start: 'wait',
+    steps: [{ id: 'wait', kind: 'wait', duration: { amount: 1, unit: 'days' }, next: { next: 'tag' } }, { id: 'tag', kind: 'tag', add: ['a-journeyed'], next: { next: 'end' } }, { id: 'end', kind: 'exit' }],
+  }),
+  201,
+);
+await ok(a.api.post(`/api/v1/journeys/${aJourney.id}/activate`));
+const aDraftJourney = await ok(a.api.post('/api/v1/journeys', { name: 'A-only draft journey', trigger: { kind: 'segment', segmentId: aSegment.id, action: 'entered' }, start: 'end', steps: [{ id: 'end', kind: 'exit' }] }), 201);
+await ok(a.api.put('/api/v1/journeys/settings', { maxActivePerCustomer: 3 }));
+const aRun = (await ok(a.api.post(`/api/v1/journeys/${aJourney.id}/runs`, { customerId: c1.id, idempotencyKey: 'shared-run-key', context: { note: 'A-only context' } }), 201)).run;
+for (let i = 0; (await ok(a.api.get(`/api/v1/journeys/${aJourney.id}/runs`))).data[0]?.phase !== 'waiting' && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+/** A's journeys as A sees them; B's calls must leave them exactly so and never mention them. */
+const aJourneysView = async () => ({
+  journey: await ok(a.api.get(`/api/v1/journeys/${aJourney.id}`)),
+  draft: await ok(a.api.get(`/api/v1/journeys/${aDraftJourney.id}`)),
+  runs: await ok(a.api.get(`/api/v1/journeys/${aJourney.id}/runs`)),
+  versions: await ok(a.api.get(`/api/v1/journeys/${aJourney.id}/versions`)),
+  settings: await ok(a.api.get('/api/v1/journeys/settings')),
+});
+const aJourneysBefore = await aJourneysView();
+assert.equal(aJourneysBefore.runs.data[0]?.phase, 'waiting', "A's run is parked on its wait");
+async function journeysUntouched(res?: LightMyRequestResponse) {
+  if (res) for (const marker of [aJourney.id, aDraftJourney.id, aRun.id, 'A-only']) assert.ok(!res.body.includes(marker), `leaks A's journeys: ${res.body.slice(0, 300)}`);
+  assert.deepEqual(await aJourneysView(), aJourneysBefore);
+}
 // B's own data, so that "B sees none of A" is never vacuously true.
 const bCustomer = await ok(b.api.post('/api/v1/customers', { externalId: 'b-ext-1', firstName: 'Behnaz' }), 201);
 const bConsole = await loginSession(t.app, b.ownerEmail, b.ownerPassword);
@@ -998,6 +1028,86 @@ const cases: IsolationCase[] = [
       await broadcastsUntouched();
     },
   },
+  // ── isolation cases: journeys ──
+  {
+    route: 'GET /api/v1/journeys',
+    expect: "A's journeys are not listed",
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/journeys?limit=200'));
+      assert.ok(!r.data.some((j: { id: string }) => j.id === aJourney.id || j.id === aDraftJourney.id));
+      await journeysUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/journeys',
+    expect: "B's draft is B's; activating it on A's segment or template is a 400 naming the field",
+    run: async (as) => {
+      const created = await as.post('/api/v1/journeys', { name: 'B journey', trigger: { kind: 'segment', segmentId: aSegment.id, action: 'entered' }, start: 'end', steps: [{ id: 'end', kind: 'exit' }] });
+      assert.equal(created.statusCode, 201, created.body);
+      const activated = await as.post(`/api/v1/journeys/${created.json().id}/activate`);
+      assert.equal(activated.statusCode, 400, activated.body);
+      assert.equal(activated.json().error.field, 'trigger.segmentId');
+      const withTemplate = await as.post('/api/v1/journeys', { name: 'B journey 2', trigger: { kind: 'api' }, start: 's', steps: [{ id: 's', kind: 'send', templateId: aTemplate.id, next: { next: 'end' } }, { id: 'end', kind: 'exit' }] });
+      const refused = await as.post(`/api/v1/journeys/${withTemplate.json().id}/activate`);
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(refused.json().error.field, 'steps.0.templateId');
+      await journeysUntouched(refused);
+    },
+  },
+  {
+    route: 'GET /api/v1/journeys/settings',
+    expect: "B's own settings, never A's",
+    run: async (as) => {
+      assert.notEqual((await listed(as.get('/api/v1/journeys/settings'))).maxActivePerCustomer, 3);
+      await journeysUntouched();
+    },
+  },
+  {
+    route: 'PUT /api/v1/journeys/settings',
+    expect: "changes B's settings only",
+    run: async (as) => {
+      const r = await as.put('/api/v1/journeys/settings', { maxActivePerCustomer: 7 });
+      assert.equal(r.statusCode, 200, r.body);
+      await journeysUntouched(r);
+    },
+  },
+  { route: 'GET /api/v1/journeys/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/journeys/${aJourney.id}`)) },
+  {
+    route: 'PATCH /api/v1/journeys/{id}',
+    expect: "404; A's journeys unchanged",
+    run: async (as) => {
+      await notFound(as.patch(`/api/v1/journeys/${aDraftJourney.id}`, { name: 'B took it' }));
+      await notFound(as.patch(`/api/v1/journeys/${aJourney.id}`, { name: 'B took it' }));
+      await journeysUntouched();
+    },
+  },
+  ...(['activate', 'pause', 'resume', 'archive'] as const).map((action) => ({
+    route: `POST /api/v1/journeys/{id}/${action}`,
+    expect: "404; A's journeys keep their status",
+    run: async (as: HttpClient) => {
+      await notFound(as.post(`/api/v1/journeys/${aJourney.id}/${action}`, {}));
+      await notFound(as.post(`/api/v1/journeys/${aDraftJourney.id}/${action}`, {}));
+      await journeysUntouched();
+    },
+  })),
+  { route: 'GET /api/v1/journeys/{id}/versions', expect: '404', run: async (as) => notFound(as.get(`/api/v1/journeys/${aJourney.id}/versions`)) },
+  { route: 'GET /api/v1/journeys/{id}/runs', expect: '404', run: async (as) => notFound(as.get(`/api/v1/journeys/${aJourney.id}/runs`)) },
+  {
+    route: 'POST /api/v1/journeys/{id}/runs',
+    expect: "404 on A's journey; A's customer is unknown to B's own journey (400 customerId); the shared key starts nothing of A's",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/journeys/${aJourney.id}/runs`, { customerId: bCustomer.id, idempotencyKey: 'shared-run-key' }));
+      const own = await as.post('/api/v1/journeys', { name: 'B api journey', trigger: { kind: 'api' }, start: 'end', steps: [{ id: 'end', kind: 'exit' }] });
+      assert.equal((await as.post(`/api/v1/journeys/${own.json().id}/activate`)).statusCode, 200);
+      const foreign = await as.post(`/api/v1/journeys/${own.json().id}/runs`, { customerId: c1.id, idempotencyKey: 'shared-run-key' });
+      assert.equal(foreign.statusCode, 400, foreign.body);
+      assert.equal(foreign.json().error.field, 'customerId');
+      const mine = await as.post(`/api/v1/journeys/${own.json().id}/runs`, { customerId: bCustomer.id, idempotencyKey: 'shared-run-key' });
+      assert.ok(mine.statusCode === 201 || mine.statusCode === 200, mine.body);
+      await journeysUntouched(mine);
+    },
+  },
+  { route: 'GET /api/v1/customers/{id}/journeys', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/journeys`)) },
   // ── isolation cases: calendar ──
   { route: 'GET /api/v1/customers/{id}/contacts', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/contacts`)) },
   {

@@ -22,15 +22,17 @@ export const permissions = [
   'messaging:read', // templates, messages, broadcasts, delivery reports
   'messaging:manage', // write templates, send, broadcasts, messaging settings
   'channels:manage', // provider credentials
+  'journeys:read', // journeys, their versions and runs
+  'journeys:manage', // create, edit, activate, pause, archive journeys; start runs by API
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const read: Permission[] = ['customers:read', 'team:read', 'analytics:read', 'messaging:read'];
+const read: Permission[] = ['customers:read', 'team:read', 'analytics:read', 'messaging:read', 'journeys:read'];
 
 export const rolePermissions: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set(permissions),
   admin: new Set(permissions),
-  marketer: new Set([...read, 'customers:write', 'notes:write', 'tasks:write', 'attributes:manage', 'analytics:manage', 'segments:manage', 'messaging:manage']),
+  marketer: new Set([...read, 'customers:write', 'notes:write', 'tasks:write', 'attributes:manage', 'analytics:manage', 'segments:manage', 'messaging:manage', 'journeys:manage']),
   support: new Set([...read, 'customers:write', 'notes:write', 'tasks:write']),
   analyst: new Set([...read, 'audit:read', 'analytics:manage']),
 };
