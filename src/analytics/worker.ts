@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { PeriodicJob } from '../platform/jobs/periodic.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ordersWatermark, refreshWorkspace } from './snapshot/refresh.ts';
 
@@ -10,52 +11,33 @@ import { ordersWatermark, refreshWorkspace } from './snapshot/refresh.ts';
  * can run this loop; the refresh's advisory lock keeps them from doing the same work twice.
  */
 export class AnalyticsWorker {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #closed = false;
+  readonly #job: PeriodicJob;
 
-  constructor(
-    private readonly deps: { db: Db; log: Logger; everyMs: number },
-  ) {}
+  constructor(private readonly deps: { db: Db; log: Logger; everyMs: number }) {
+    this.#job = new PeriodicJob({ name: 'analytics', log: deps.log, everyMs: deps.everyMs, pass: () => this.#pass() });
+  }
 
   start(): void {
-    if (this.deps.everyMs > 0) this.#timer = setInterval(() => this.kick(), this.deps.everyMs);
-    this.kick();
+    this.#job.start();
   }
 
   /** Looks for due workspaces now (coalesces calls made while a pass runs). */
   kick(): void {
-    if (this.#closed) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.#pass()
-      .catch((e: unknown) => this.deps.log.error({ err: e }, 'analytics pass failed'))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again && !this.#closed) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#job.kick();
   }
 
   /** Resolves when no pass is running (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+  idle(): Promise<void> {
+    return this.#job.idle();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#timer);
-    await this.idle();
+  close(): Promise<void> {
+    return this.#job.close();
   }
 
   async #pass(): Promise<void> {
     for (const workspaceId of await this.#dueWorkspaces()) {
-      if (this.#closed) return;
+      if (this.#job.closed) return;
       await refreshWorkspace(this.deps.db, workspaceId, this.deps.log).catch(() => {
         // Recorded in analytics_runs.error and logged by refreshWorkspace.
       });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { PeriodicJob } from '../platform/jobs/periodic.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { MembershipChange } from './membership.ts';
 import type { SegmentService, TouchedCustomers } from './service.ts';
@@ -27,60 +28,45 @@ const OVERLAP = '1 second';
 const INCREMENTAL_LOCK = 72_190_501;
 
 export class SegmentWorker {
-  #tick: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #closed = false;
+  readonly #job: PeriodicJob;
   #lastRecompute = 0;
   /** Per workspace, the keys of the rows the last committed pass read (see OVERLAP). */
   readonly #handled = new Map<string, Set<string>>();
 
-  constructor(private readonly deps: { db: Db; log: Logger; service: SegmentService; tickMs: number; recomputeMs: number }) {}
+  constructor(private readonly deps: { db: Db; log: Logger; service: SegmentService; tickMs: number; recomputeMs: number }) {
+    this.#job = new PeriodicJob({ name: 'segments', log: deps.log, everyMs: deps.tickMs, pass: () => this.pass() });
+  }
 
   start(): void {
-    if (this.deps.tickMs > 0) this.#tick = setInterval(() => this.kick(), this.deps.tickMs);
-    this.kick();
+    this.#job.start();
   }
 
   /** Runs a pass now (coalesces calls made while one runs). */
   kick(): void {
-    if (this.#closed) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.pass()
-      .catch((e: unknown) => this.deps.log.error({ err: e }, 'segments pass failed'))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again && !this.#closed) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#job.kick();
   }
 
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+  /** Resolves when no pass is running (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.#job.idle();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#tick);
-    await this.idle();
+  close(): Promise<void> {
+    return this.#job.close();
   }
+
 
   /** One incremental pass over every workspace, then the due full recomputes. */
   async pass(): Promise<void> {
     const workspaces = await sql<{ workspace_id: string }>`select distinct workspace_id from segments where kind = 'dynamic'`.execute(this.deps.db);
     for (const { workspace_id } of workspaces.rows) {
-      if (this.#closed) return;
+      if (this.#job.closed) return;
       await this.incremental(workspace_id).catch((e: unknown) => this.deps.log.error({ err: e, workspaceId: workspace_id }, 'incremental segment pass failed'));
     }
     const now = Date.now();
     if (this.deps.recomputeMs > 0 && now - this.#lastRecompute >= Math.min(this.deps.recomputeMs, 60_000)) {
       this.#lastRecompute = now;
-      while (!this.#closed && (await this.deps.service.recomputeDue(this.deps.recomputeMs))) {
+      while (!this.#job.closed && (await this.deps.service.recomputeDue(this.deps.recomputeMs))) {
         // one workspace per transaction until none is due
       }
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../database.ts';
+import { PeriodicJob } from '../../platform/jobs/periodic.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { SegmentService } from '../../segments/service.ts';
 import { advanceDue, VersionCache } from './advance.ts';
@@ -39,48 +40,32 @@ export class JourneyEngine {
   readonly id = `journeys-${randomUUID()}`;
   readonly versions = new VersionCache();
   readonly #o: Required<Omit<JourneyEngineOptions, 'segments' | 'kickDelivery'>> & Pick<JourneyEngineOptions, 'segments' | 'kickDelivery'>;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #closed = false;
+  readonly #job: PeriodicJob;
   #lastSweep = 0;
 
   constructor(options: JourneyEngineOptions) {
     this.#o = { now: () => new Date(), tickMs: 200, chunk: 100, fetch: defaultWebhookFetch, ...options };
+    this.#job = new PeriodicJob({ name: 'journey', log: this.#o.log, everyMs: this.#o.tickMs, pass: () => this.tick() });
   }
 
   start(): void {
-    if (this.#o.tickMs > 0) this.#timer = setInterval(() => this.kick(), this.#o.tickMs);
-    this.kick();
+    this.#job.start();
   }
 
   /** Runs a pass now (coalescing calls made while one runs). */
   kick(): void {
-    if (this.#closed) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.tick()
-      .catch((e: unknown) => this.#o.log.error({ err: e }, 'journey pass failed'))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again && !this.#closed) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#job.kick();
   }
 
-  async idle(): Promise<void> {
-    while (this.#running) await this.#running;
+  /** Resolves when no pass is running (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.#job.idle();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#timer);
-    await this.idle();
+  close(): Promise<void> {
+    return this.#job.close();
   }
+
 
   /** One pass: tails of every workspace with live journeys, all due runs, due webhooks, stragglers. */
   async tick(): Promise<void> {
@@ -88,13 +73,13 @@ export class JourneyEngine {
     const now = this.#o.now();
     const workspaces = await db.selectFrom('journeys').select('workspace_id').distinct().where('status', 'in', ['active', 'paused']).execute();
     for (const { workspace_id } of workspaces) {
-      if (this.#closed) return;
+      if (this.#job.closed) return;
       await tailWorkspace(db, workspace_id, { triggers: this.#o.triggers, versions: this.versions, now }).catch((e: unknown) =>
         log.error({ err: e, workspaceId: workspace_id }, 'journey tail failed'),
       );
     }
     await this.advanceAll(now);
-    while (!this.#closed && (await deliverWebhooks(db, log, now, this.#o.fetch)) > 0) {
+    while (!this.#job.closed && (await deliverWebhooks(db, log, now, this.#o.fetch)) > 0) {
       // each batch of due calls in turn
     }
     if (Date.now() - this.#lastSweep >= SWEEP_MS) {
@@ -107,7 +92,7 @@ export class JourneyEngine {
   async advanceAll(now = this.#o.now()): Promise<number> {
     let total = 0;
     for (;;) {
-      if (this.#closed) break;
+      if (this.#job.closed) break;
       const cache = new PassCache(this.#o.db, now, this.#o.defaultCountry);
       const n = await advanceDue(this.#o.db, cache, this.versions, this.#o.log, this.#o.chunk);
       await this.#afterCommit(cache);

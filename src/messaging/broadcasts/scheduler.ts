@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../database.ts';
+import { PeriodicJob } from '../../platform/jobs/periodic.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { sweepHeld } from './control.ts';
 import { runDueNewsletter, type FeedFetcher } from './newsletters.ts';
@@ -29,53 +30,41 @@ export interface BroadcastSchedulerOptions {
 export class BroadcastScheduler {
   readonly owner: string;
   readonly #o: Required<Omit<BroadcastSchedulerOptions, 'fetcher' | 'owner'>> & Pick<BroadcastSchedulerOptions, 'fetcher'>;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
-  #closed = false;
+  readonly #job: PeriodicJob;
 
   constructor(options: BroadcastSchedulerOptions) {
     this.owner = options.owner ?? `broadcasts-${randomUUID()}`;
     this.#o = { now: () => new Date(), pollMs: 1000, batchSize: 1000, leaseMs: 60_000, ...options };
+    this.#job = new PeriodicJob({ name: 'broadcast scheduler', log: this.#o.log, everyMs: this.#o.pollMs, pass: () => this.tick() });
   }
 
   start(): void {
-    if (this.#o.pollMs > 0) this.#timer = setInterval(() => this.kick(), this.#o.pollMs);
-    this.kick();
+    this.#job.start();
   }
 
   /** Runs a tick now (coalescing calls made while one runs). */
   kick(): void {
-    if (this.#closed) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.tick()
-      .catch((e: unknown) => this.#o.log.error({ err: e }, 'broadcast scheduler tick failed'))
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again && !this.#closed) {
-          this.#again = false;
-          this.kick();
-        }
-      });
+    this.#job.kick();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#timer);
-    while (this.#running) await this.#running;
+  /** Resolves when no pass is running (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.#job.idle();
   }
+
+  close(): Promise<void> {
+    return this.#job.close();
+  }
+
 
   /** Everything due now, until nothing is left (a broadcast is enqueued to the end). */
   async tick(): Promise<void> {
     const { db } = this.#o;
     await sweepHeld(db, this.#o.now());
-    while (!this.#closed && (await runDueNewsletter(db, this.#o.now(), this.#o.fetcher))) {
+    while (!this.#job.closed && (await runDueNewsletter(db, this.#o.now(), this.#o.fetcher))) {
       // each due newsletter in turn
     }
-    for (let b = await claimEnqueue(db, this.owner, this.#o.now(), this.#o.leaseMs); b && !this.#closed; b = await claimEnqueue(db, this.owner, this.#o.now(), this.#o.leaseMs)) {
+    for (let b = await claimEnqueue(db, this.owner, this.#o.now(), this.#o.leaseMs); b && !this.#job.closed; b = await claimEnqueue(db, this.owner, this.#o.now(), this.#o.leaseMs)) {
       await this.enqueue(b.id);
     }
     await finishSent(db, this.#o.now());
@@ -85,7 +74,7 @@ export class BroadcastScheduler {
   async enqueue(broadcastId: string): Promise<void> {
     const { db } = this.#o;
     if (!(await snapshotAudience(db, broadcastId, this.owner, this.#o.now()))) return;
-    while (!this.#closed) {
+    while (!this.#job.closed) {
       const r = await enqueueBatch(db, broadcastId, this.owner, { now: this.#o.now(), leaseMs: this.#o.leaseMs, batchSize: this.#o.batchSize });
       if (r.state !== 'enqueued') return;
       this.#o.kickDelivery();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
+import { PeriodicJob } from '../../platform/jobs/periodic.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { ChannelDirectory, ChannelKind } from '../channels/channel.ts';
 import type { MessageRenderer, RenderRequest } from '../contracts.ts';
@@ -57,10 +58,7 @@ export class DeliveryWorker {
   readonly id: string;
   readonly #o: Required<Omit<DeliveryWorkerOptions, 'links' | 'workerId'>> & Pick<DeliveryWorkerOptions, 'links'>;
   readonly #sender: Sender;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
-  #again = false;
-  #closed = false;
+  readonly #job: PeriodicJob;
 
   constructor(options: DeliveryWorkerOptions) {
     this.id = options.workerId ?? `worker-${randomUUID()}`;
@@ -78,42 +76,28 @@ export class DeliveryWorker {
       ...options,
     };
     this.#sender = new Sender({ ...this.#o, workerId: this.id, links: options.links });
+    // A full batch means more may be due: the next pass follows at once.
+    this.#job = new PeriodicJob({ name: 'delivery', log: this.#o.log, everyMs: this.#o.pollMs, pass: async () => (await this.runOnce()) >= this.#o.batchSize });
   }
 
   start(): void {
-    if (this.#o.pollMs > 0) this.#timer = setInterval(() => this.kick(), this.#o.pollMs);
-    this.kick();
+    this.#job.start();
   }
 
   /** Looks for due messages now (coalesces calls made while a pass runs; a full batch runs again). */
   kick(): void {
-    if (this.#closed) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = this.runOnce()
-      .catch((e: unknown) => {
-        this.#o.log.error({ err: e }, 'delivery pass failed');
-        return 0;
-      })
-      .finally(() => {
-        this.#running = undefined;
-        if (this.#again && !this.#closed) {
-          this.#again = false;
-          this.kick();
-        }
-      });
-    void this.#running.then((n) => {
-      if (n >= this.#o.batchSize) this.kick();
-    });
+    this.#job.kick();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearInterval(this.#timer);
-    while (this.#running) await this.#running;
+  /** Resolves when no pass is running (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.#job.idle();
   }
+
+  close(): Promise<void> {
+    return this.#job.close();
+  }
+
 
   /** Passes until nothing is due (tests, and a one-shot CLI run). */
   async drain(): Promise<number> {
@@ -142,7 +126,7 @@ export class DeliveryWorker {
     let lastGroup: WithdrawalGroup | undefined;
     const produce = async () => {
       try {
-        for (let more = !this.#closed; more; ) {
+        for (let more = !this.#job.closed; more; ) {
           const { claimed, batches } = await this.#decideNext(pass);
           handled += claimed;
           for (const { settings, plans } of batches) {
@@ -155,7 +139,7 @@ export class DeliveryWorker {
             lastGroup = lastGroupOf(units);
             queue.push(units);
           }
-          more = claimed >= this.#decisionChunk && handled < this.#o.batchSize && !this.#closed;
+          more = claimed >= this.#decisionChunk && handled < this.#o.batchSize && !this.#job.closed;
           // At most one chunk waits while the next is decided: the lanes never run dry, and no
           // decided message waits long enough for its lease to matter.
           if (more) await queue.waitBelow(this.#decisionChunk);
@@ -243,7 +227,7 @@ export class DeliveryWorker {
   async #lanes<T extends { id: string }>(items: readonly T[], work: (item: T, index: number) => Promise<void>): Promise<void> {
     let next = 0;
     const lane = async () => {
-      while (next < items.length && !this.#closed) {
+      while (next < items.length && !this.#job.closed) {
         const index = next++;
         const item = items[index] as T;
         try {
