@@ -78,6 +78,8 @@ export class TriggerRegistry {
     });
     this.#handlers.set('api', {});
     this.#handlers.set('custom', {});
+    // Derived kinds are found by engine/derived's scans, not by the tails.
+    for (const kind of ['date', 'inactivity', 'cart_abandonment', 'browse_abandonment', 'product', 'vip'] as const) this.#handlers.set(kind, {});
   }
 
   handler(kind: Trigger['kind']): TriggerHandler {

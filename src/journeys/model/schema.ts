@@ -52,8 +52,74 @@ export const customTriggerSchema = z
   })
   .describe('A trigger another capability registered (survey score received, ticket resolved …)');
 
+// Derived triggers: a periodic scan of the workspace's data finds who a moment has come for
+// (engine/derived/). Each entry's key names the moment (the date, the spell of silence, the cart
+// event, the stock change), so a customer enters once per moment however often the scan runs.
+const attributeKey = z.string().regex(/^[A-Za-z_][\w.-]{0,63}$/, 'must be a custom attribute key');
+export const dateTriggerSchema = z
+  .strictObject({
+    kind: z.literal('date'),
+    source: z.enum(['birthday', 'signup', 'attribute']).describe("birthday: the profile's birthday; signup: when the customer was first seen; attribute: a date custom attribute"),
+    attribute: attributeKey.optional().describe('With source attribute: the custom attribute holding a date, e.g. subscription_expires_at'),
+    recurrence: z.enum(['yearly', 'once']).default('yearly').describe('yearly: every anniversary (birthday, signup); once: the date itself (a subscription expiry)'),
+    calendar: z.enum(['gregorian', 'jalali']).default('gregorian').describe("Whose month and day make an anniversary: a Jalali birthday moves against the Gregorian calendar"),
+    offsetDays: z.number().int().min(-90).max(90).default(0).describe('-3: three days before the date; 7: a week after'),
+    time: hhmm.default('09:00').describe("The time of day in the customer's time zone (else the workspace's messaging time zone)"),
+  })
+  .describe('A date relative to today: birthday, signup anniversary, subscription expiry');
+export const inactivityTriggerSchema = z
+  .strictObject({
+    kind: z.literal('inactivity'),
+    days: z.number().int().min(1).max(3650).describe('e.g. 90'),
+    activity: z.enum(['order', 'event']).default('order').describe('order: no order for N days (customers who ordered before); event: no tracked event for N days'),
+  })
+  .describe('N days of silence; a customer enters once per spell of silence');
+export const cartAbandonmentTriggerSchema = z
+  .strictObject({
+    kind: z.literal('cart_abandonment'),
+    events: z.array(eventName).min(1).max(5).default(['Product Added', 'Checkout Started']).describe('What fills a cart'),
+    orderEvent: eventName.default('Order Completed'),
+    hours: z.number().int().min(1).max(720).default(4).describe('How long after the last cart event without an order'),
+  })
+  .describe('A cart left behind: the context holds its products');
+export const browseAbandonmentTriggerSchema = z
+  .strictObject({
+    kind: z.literal('browse_abandonment'),
+    event: eventName.default('Product Viewed'),
+    views: z.number().int().min(1).max(50).default(2).describe('Views of one product (its product_id) …'),
+    days: z.number().int().min(1).max(30).default(7).describe('… within this many days'),
+    quietHours: z.number().int().min(1).max(168).default(2).describe('No view of it for this long (they stopped browsing) and no order of it'),
+  })
+  .describe('A product viewed again and again without buying: the context holds that product');
+export const productTriggerSchema = z
+  .strictObject({
+    kind: z.literal('product'),
+    change: z.enum(['back_in_stock', 'price_drop']),
+    minDropPercent: z.number().min(0).max(100).default(0).describe('price_drop: only drops of at least this share'),
+    audience: z.enum(['viewed', 'wishlisted', 'either']).default('either').describe('Who hears of it: customers who viewed the product or added it to a wishlist'),
+    lookbackDays: z.number().int().min(1).max(365).default(30).describe('… within this many days before the change'),
+  })
+  .describe('A catalog product (PUT /api/v1/products/{id}) back in stock or cheaper: the context holds the product and the change');
+export const vipTriggerSchema = z
+  .strictObject({
+    kind: z.literal('vip'),
+    orderAbove: z.number().positive().describe("An order whose total is at least this, in the workspace's display currency (major units)"),
+  })
+  .describe('A VIP moment: a large order (tier changes arrive as the loyalty capability registers its custom trigger)');
+
 export const triggerSchema = z
-  .discriminatedUnion('kind', [eventTriggerSchema, segmentTriggerSchema, apiTriggerSchema, customTriggerSchema])
+  .discriminatedUnion('kind', [
+    eventTriggerSchema,
+    segmentTriggerSchema,
+    apiTriggerSchema,
+    customTriggerSchema,
+    dateTriggerSchema,
+    inactivityTriggerSchema,
+    cartAbandonmentTriggerSchema,
+    browseAbandonmentTriggerSchema,
+    productTriggerSchema,
+    vipTriggerSchema,
+  ])
   .meta({ id: 'JourneyTrigger' });
 export type Trigger = z.infer<typeof triggerSchema>;
 
