@@ -5,6 +5,7 @@ import { dayNumber, isoDay, todayIn } from '../analytics/periods.ts';
 import { loadAnalyticsContext } from '../analytics/settings.ts';
 import { addCustomer, addOrders } from '../analytics/testing.ts';
 import { gregorianToJalali, jalaliToGregorian } from '../platform/calendar/jalali.ts';
+import { jalaliDaysLiteral } from './rules/anniversary.ts';
 import { createTestApp } from '../testing/harness.ts';
 import { factSetsNeeded, prepareFacts } from './facts.ts';
 import { compileRules, liveCustomers, loadRuleContext } from './rules/compile.ts';
@@ -239,6 +240,19 @@ describe('anniversaries in the Jalali and Gregorian calendars', () => {
     }
     assert.equal(rows.rows.length, 73_414);
     assert.equal(wrong, 0);
+  });
+
+  test('given Jalali month-days as day ranges, then a date lies in them exactly when vafa_jalali_md names one of them (1830–2257)', async () => {
+    // Every month, a window across Nowruz with Esfand 29 and 30 (1230 exists in leap years only), and one day.
+    const keySets = [...Array.from({ length: 12 }, (_, i) => Array.from({ length: 31 }, (_, d) => (i + 1) * 100 + d + 1)), [1228, 1229, 1230, 101, 102], [715]];
+    for (const keys of keySets) {
+      const r = await sql<{ wrong: number; hits: number }>`
+        select count(*) filter (where (d <@ ${jalaliDaysLiteral(keys)}::datemultirange) is distinct from coalesce(vafa_jalali_md(d) = any(${keys}::int[]), false))::int as wrong,
+               count(*) filter (where d <@ ${jalaliDaysLiteral(keys)}::datemultirange)::int as hits
+          from generate_series('1830-01-01'::date, '2257-12-31'::date, '1 day') g(t), lateral (select t::date as d) x`.execute(t.db);
+      assert.equal(r.rows[0]?.wrong, 0, `keys ${keys[0]}…`);
+      assert.ok((r.rows[0]?.hits ?? 0) > 0);
+    }
   });
 
   test('given birthdays, then today, within the next days and this month match in either calendar', async () => {
