@@ -102,6 +102,16 @@ async function waitUntilReady(url: string, child: ChildProcess, logFile: string)
   throw new Error('Embedded PostgreSQL did not accept connections within 60 s');
 }
 
+/**
+ * PostgreSQL's default cache (128 MB) is sized for a shared server on a small machine; the
+ * embedded one is this machine's only database. A quarter of the memory (the usual advice), up to
+ * 4 GB: at a million customers the tables a segment recompute scans stay cached instead of being
+ * copied in from the OS cache on every pass. Untouched, it costs nothing.
+ */
+export function sharedBuffersMb(totalBytes = os.totalmem()): number {
+  return Math.max(128, Math.min(4096, Math.floor(totalBytes / 4 / 2 ** 20)));
+}
+
 export interface EmbeddedOptions {
   dataDir: string;
   port: number;
@@ -142,7 +152,7 @@ async function startUnderLock(dataDir: string, port: number, log: Logger, lock: 
   if (user) fs.fchownSync(logFd, user.uid, user.gid);
   const child = spawn(
     bins.postgres,
-    ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', `shared_buffers=${sharedBuffersMb()}MB`],
     { ...user, stdio: ['ignore', logFd, logFd], env: { ...process.env, LC_ALL: 'C.UTF-8' } },
   );
   fs.closeSync(logFd);
