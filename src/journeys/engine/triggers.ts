@@ -1,6 +1,13 @@
 import type { z } from 'zod';
+import type { Db } from '../../database.ts';
 import type { Trigger } from '../model/schema.ts';
 import type { GraphProblem } from '../model/validate.ts';
+import { scanBrowsing } from './derived/browse.ts';
+import { scanCarts } from './derived/cart.ts';
+import { scanDates } from './derived/date.ts';
+import { scanInactivity } from './derived/inactivity.ts';
+import { scanProducts } from './derived/product.ts';
+import { scanVipOrders } from './derived/vip.ts';
 import { matchesFilters } from './filters.ts';
 
 /** A tracked event as the engine's tail reads it. */
@@ -31,14 +38,36 @@ export interface EntryCandidate {
   at?: Date | undefined;
 }
 
+/** What a derived trigger's scan of one journey knows (engine/derived/scan.ts). */
+export interface ScanInput {
+  workspaceId: string;
+  journeyId: string;
+  /** The journey's first activation (database clock): moments before it let no one in. */
+  activatedAt: Date;
+  /** The engine's clock. */
+  now: Date;
+  /** What the previous scan returned as its cursor (null on the first scan). */
+  cursor: Date | null;
+}
+
+export interface ScanResult {
+  candidates: EntryCandidate[];
+  /** Where the next scan goes on from (it re-reads a little before it). */
+  cursor: Date;
+}
+
 /**
  * What a trigger kind does with what the engine reads. Kinds driven by the event tail implement
  * `fromEvents`, by segment history `fromSegmentChanges`; both are pure, so the same rows read
- * twice (the tails overlap) yield the same keys.
+ * twice (the tails overlap) yield the same keys. Derived kinds (date, inactivity, abandonment,
+ * product, VIP) implement `scan`: a query over the workspace's data, run per journey at most
+ * every `scanEveryMs`, whose candidates' keys name the moment, so that a customer enters once
+ * per moment however often it runs.
  */
 export interface TriggerHandler {
   fromEvents?(trigger: Trigger, events: readonly TailEvent[]): EntryCandidate[];
   fromSegmentChanges?(trigger: Trigger, changes: readonly TailSegmentChange[]): EntryCandidate[];
+  scan?(tx: Db, trigger: Trigger, input: ScanInput): Promise<ScanResult>;
 }
 
 /** A trigger another capability fires by name (`JourneyEngine.fire`), e.g. survey.score. */
@@ -79,7 +108,12 @@ export class TriggerRegistry {
     this.#handlers.set('api', {});
     this.#handlers.set('custom', {});
     // Derived kinds are found by engine/derived's scans, not by the tails.
-    for (const kind of ['date', 'inactivity', 'cart_abandonment', 'browse_abandonment', 'product', 'vip'] as const) this.#handlers.set(kind, {});
+    this.#handlers.set('date', { scan: scanDates });
+    this.#handlers.set('inactivity', { scan: scanInactivity });
+    this.#handlers.set('cart_abandonment', { scan: scanCarts });
+    this.#handlers.set('browse_abandonment', { scan: scanBrowsing });
+    this.#handlers.set('product', { scan: scanProducts });
+    this.#handlers.set('vip', { scan: scanVipOrders });
   }
 
   handler(kind: Trigger['kind']): TriggerHandler {
@@ -104,6 +138,9 @@ export class TriggerRegistry {
 
   /** Activation's check of the trigger itself (custom names must be registered, settings valid). */
   problems(trigger: Trigger): GraphProblem[] {
+    if (trigger.kind === 'date' && trigger.source === 'attribute' && !trigger.attribute) {
+      return [{ field: 'trigger.attribute', message: 'trigger: a date trigger on an attribute needs the attribute that holds the date' }];
+    }
     if (trigger.kind !== 'custom') return [];
     const custom = this.#custom.get(trigger.name);
     if (!custom) return [{ field: 'trigger.name', message: `trigger: no capability registered a trigger named "${trigger.name}"` }];
