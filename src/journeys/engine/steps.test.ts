@@ -132,7 +132,6 @@ describe('journey steps', () => {
   });
 
   test('given a 50/50 split with a 20 % holdout, then over 200 runs each arm gets about its share, holdouts leave marked, and a run always draws the same arm', async () => {
-    const engine = testEngine(t.db, new TestClock(new Date(Date.now() + 5000)));
     const id = await activeJourney(w, {
       trigger: { kind: 'api' },
       start: 'ab',
@@ -145,6 +144,8 @@ describe('journey steps', () => {
     });
     const ids: string[] = [];
     for (let i = 0; i < 200; i++) ids.push((await startRun(w, id, await customer(w), `split-${i}`)).run?.id as string);
+    // The clock after the entries (however long 200 took on a busy machine): every run is due.
+    const engine = testEngine(t.db, new TestClock(new Date(Date.now() + 5000)));
     await engine.tick();
     const runs = await t.db.selectFrom('journey_runs').select(['status', 'exit_reason', 'holdout']).where('journey_id', '=', id).execute();
     const held = runs.filter((r) => r.holdout && r.exit_reason === 'holdout').length;

@@ -6,6 +6,7 @@ import type { SegmentService } from '../../segments/service.ts';
 import { advanceDue, VersionCache } from './advance.ts';
 import { PassCache } from './context.ts';
 import { sweepHeldJourneys } from './control.ts';
+import { scanDerived } from './derived/scan.ts';
 import { enterJourney, type EntryOutcome, maxActivePerCustomer } from './enter.ts';
 import { tailWorkspace } from './tail.ts';
 import type { TriggerRegistry } from './triggers.ts';
@@ -26,6 +27,11 @@ export interface JourneyEngineOptions {
   /** Runs claimed and advanced per transaction. */
   chunk?: number;
   fetch?: WebhookFetch;
+  /**
+   * A journey of a derived trigger (date, inactivity, abandonment, product, VIP) is scanned at
+   * most this often, on the engine's clock (engine/derived/scan.ts). Default 60 s.
+   */
+  scanEveryMs?: number;
 }
 
 /** Held-back messages of paused/archived journeys are swept at most this often. */
@@ -44,7 +50,7 @@ export class JourneyEngine {
   #lastSweep = 0;
 
   constructor(options: JourneyEngineOptions) {
-    this.#o = { now: () => new Date(), tickMs: 200, chunk: 100, fetch: defaultWebhookFetch, ...options };
+    this.#o = { now: () => new Date(), tickMs: 200, chunk: 100, fetch: defaultWebhookFetch, scanEveryMs: 60_000, ...options };
     this.#job = new PeriodicJob({ name: 'journey', log: this.#o.log, everyMs: this.#o.tickMs, pass: () => this.tick() });
   }
 
@@ -67,7 +73,7 @@ export class JourneyEngine {
   }
 
 
-  /** One pass: tails of every workspace with live journeys, all due runs, due webhooks, stragglers. */
+  /** One pass: tails of every workspace with live journeys, due scans of derived triggers, all due runs, due webhooks, stragglers. */
   async tick(): Promise<void> {
     const { db, log } = this.#o;
     const now = this.#o.now();
@@ -78,6 +84,9 @@ export class JourneyEngine {
         log.error({ err: e, workspaceId: workspace_id }, 'journey tail failed'),
       );
     }
+    await scanDerived({ db, log, triggers: this.#o.triggers, now, everyMs: this.#o.scanEveryMs, closed: () => this.#job.closed }).catch((e: unknown) =>
+      log.error({ err: e }, 'journey scans failed'),
+    );
     await this.advanceAll(now);
     while (!this.#job.closed && (await deliverWebhooks(db, log, now, this.#o.fetch)) > 0) {
       // each batch of due calls in turn
