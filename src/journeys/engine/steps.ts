@@ -9,6 +9,7 @@ import { addMembers, removeMembers } from '../../segments/membership.ts';
 import { compileRules, liveCustomers } from '../../segments/rules/compile.ts';
 import { durationMs, type StepKind, type StepOf } from '../model/schema.ts';
 import type { StepEnv } from './context.ts';
+import { withRunCode } from './codes.ts';
 import { matchesFilters } from './filters.ts';
 
 /**
@@ -165,7 +166,8 @@ export const stepHandlers: StepRegistry = {
             priority: step.priority,
             channels: step.channels === 'auto' ? [] : (step.channels as ChannelKind[]),
             templateId: step.templateId,
-            variables: { ...step.variables, trigger: env.run.context },
+            // A value `{{ run.code }}` becomes the run's own code (./codes.ts), e.g. a gift code as {{ vars.code }}.
+            variables: { ...withRunCode(step.variables, env.run.id), trigger: env.run.context },
           },
         ],
         env.now,
@@ -199,7 +201,7 @@ export const stepHandlers: StepRegistry = {
   update_attributes: {
     run: async (step, env) =>
       guarded(env, async () => {
-        await updateCustomer(env.tx, env.actor, env.run.customer_id, { attributes: step.attributes }, { defaultCountry: env.cache.defaultCountry });
+        await updateCustomer(env.tx, env.actor, env.run.customer_id, { attributes: withRunCode(step.attributes, env.run.id) }, { defaultCountry: env.cache.defaultCountry });
         return { attributes: Object.keys(step.attributes) };
       }),
   },
