@@ -17,6 +17,7 @@ import { healthRoute } from './platform/http/health.ts';
 import { createHttpServer, type App } from './platform/http/server.ts';
 import type { Logger } from './platform/logger.ts';
 import { registerTracking, registerTrackingData } from './tracking/index.ts';
+import { IntakeListeners } from './tracking/intake-listeners.ts';
 import { EventPartitions } from './tracking/partitions.ts';
 import { SchemaRecorder } from './tracking/schema-recorder.ts';
 import { createAuthenticator } from './workspaces/authenticator.ts';
@@ -41,6 +42,8 @@ export interface Services {
   schema: SchemaRecorder;
   /** KPI providers: analytics registers the order KPIs; later capabilities add theirs. */
   kpis: KpiRegistry;
+  /** The tracking intake's after-commit hook: journeys subscribe to react to events at once. */
+  intake: IntakeListeners;
   defaultCountry: string;
 }
 
@@ -61,6 +64,7 @@ export function createServices(db: Db, config: Config, log: Logger): Services {
     partitions: new EventPartitions(db),
     schema: new SchemaRecorder(db, log),
     kpis: createKpiRegistry(),
+    intake: new IntakeListeners(log),
     defaultCountry: config.defaultCountry,
   };
 }
@@ -80,7 +84,9 @@ export async function buildApp(deps: { config: Config; log: Logger; db: Db; mode
   registerAnalytics(app, services);
   const segments = registerSegments(app, services);
   const messaging = registerMessaging(app, { ...services, segments });
-  registerJourneys(app, { ...services, segments, kickDelivery: messaging.kickDelivery });
+  const journeys = registerJourneys(app, { ...services, segments, kickDelivery: messaging.kickDelivery });
+  // New events reach the journey engine at once (it coalesces kicks), not at its next tick.
+  if (config.journeysTickMs > 0) services.intake.subscribe(() => journeys.engine.kick());
   await app.ready();
   return app;
 }

@@ -7,6 +7,7 @@ import { eventRows, eventsJson, propertiesOf, type Resolved } from './event-rows
 import { changesProduct, definitionsFingerprint, storeIfPredictable } from './fast-path.ts';
 import { IdentityResolver, type KnownAnonymous, type KnownUser } from './identity.ts';
 import { IntakeCache, type AppliedTraitsEntry, type CachedProduct } from './intake-cache.ts';
+import type { IntakeListeners } from './intake-listeners.ts';
 import type { TrackedMessage } from './messages.ts';
 import type { EventPartitions } from './partitions.ts';
 import type { SchemaRecorder } from './schema-recorder.ts';
@@ -20,6 +21,8 @@ export interface IngestDeps {
   defaultCountry: string;
   /** Predictions that let steady traffic take one statement per batch (see IntakeCache); none: always the full path. */
   cache?: IntakeCache;
+  /** Told after each commit (journeys start on the new events at once, not at their next tick). */
+  intake?: IntakeListeners;
 }
 
 export interface IngestResult {
@@ -102,8 +105,11 @@ export async function ingestBatch(deps: IngestDeps, workspaceId: string, message
   }
 }
 
-const observe = (deps: IngestDeps, workspaceId: string, stored: TrackedMessage[]) =>
+/** After commit: the schema recorder's sample, and the intake's listeners. */
+function observe(deps: IngestDeps, workspaceId: string, stored: TrackedMessage[]) {
   deps.schema.observe(workspaceId, stored.map((m) => ({ type: m.type, name: m.name, properties: propertiesOf(m) })));
+  deps.intake?.notify(workspaceId, stored.length);
+}
 
 /** What the full path read and wrote, for the next batches' predictions (after commit only). */
 interface Learned {
