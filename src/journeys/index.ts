@@ -5,10 +5,14 @@ import type { Config } from '../platform/config.ts';
 import type { App } from '../platform/http/server.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SegmentService } from '../segments/service.ts';
+import { journeyAnalyticsRoutes } from './analytics/routes.ts';
+import { bulkRunRoutes } from './bulk/routes.ts';
 import { journeysOwner, journeyTimeline } from './data.ts';
 import { TriggerRegistry } from './engine/triggers.ts';
 import { JourneyEngine } from './engine/worker.ts';
+import { recipeRoutes } from './recipes/routes.ts';
 import { journeyRoutes } from './routes.ts';
+import { simulationRoutes } from './simulate/routes.ts';
 
 export type { CustomTrigger, TriggerRegistry } from './engine/triggers.ts';
 export type { JourneyEngine } from './engine/worker.ts';
@@ -47,6 +51,10 @@ export function registerJourneys(app: App, deps: JourneyDeps): { engine: Journey
     tickMs: deps.config.journeysTickMs,
   });
   journeyRoutes(app, { db: deps.db, triggers, defaultCountry: deps.config.defaultCountry, kick: () => running && engine.kick() });
+  bulkRunRoutes(app, { db: deps.db, kick: () => running && engine.kick() });
+  recipeRoutes(app, { db: deps.db });
+  journeyAnalyticsRoutes(app, { db: deps.db });
+  simulationRoutes(app, { db: deps.db, triggers, defaultCountry: deps.config.defaultCountry });
   if (running) {
     app.addHook('onReady', async () => engine.start());
     app.addHook('onClose', () => engine.close());

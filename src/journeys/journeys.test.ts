@@ -19,6 +19,20 @@ async function activationError(body: Record<string, unknown>) {
 }
 
 describe('journeys API', () => {
+  test('given a draft, when it is deleted, then it is gone; an activated journey cannot be deleted (409: archive it)', async () => {
+    const draft = await createJourney(w, simple);
+    const deleted = await w.api.delete(`/api/v1/journeys/${draft}`);
+    assert.equal(deleted.statusCode, 204, deleted.body);
+    assert.equal((await w.api.get(`/api/v1/journeys/${draft}`)).statusCode, 404);
+    assert.equal((await w.api.delete(`/api/v1/journeys/${draft}`)).statusCode, 404);
+    const live = await createJourney(w, simple);
+    assert.equal((await w.api.post(`/api/v1/journeys/${live}/activate`)).statusCode, 200);
+    const refused = await w.api.delete(`/api/v1/journeys/${live}`);
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.equal(refused.json().error.field, 'status');
+    assert.equal((await w.api.get(`/api/v1/journeys/${live}`)).json().status, 'active');
+  });
+
   test('given a draft, when it is changed, then it changes in place (version 0, nothing stored as a version); after activation it is version 1', async () => {
     const created = await w.api.post('/api/v1/journeys', { name: 'Welcome', ...simple }, { 'idempotency-key': 'welcome-1' });
     assert.equal(created.statusCode, 201, created.body);

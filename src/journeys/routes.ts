@@ -28,6 +28,7 @@ import {
   archiveJourney,
   createJourney,
   customerRuns,
+  deleteDraft,
   getJourney,
   type Journey,
   listJourneys,
@@ -149,6 +150,19 @@ export function journeyRoutes(app: App, deps: JourneyRouteDeps): void {
         await recordAudit(tx, actor, { action: 'journey.updated', targetType: 'journey', targetId: journey.id, changes: { fields: Object.keys(request.body), version: journey.version, movedRuns } });
         return toJourneyView(journey);
       });
+    },
+  );
+
+  app.delete(
+    '/api/v1/journeys/:id',
+    { schema: { tags, security, summary: 'Delete a draft (an activated journey is archived instead: 409)', params, response: { 204: z.null(), ...errorResponses } }, onRequest: manage },
+    async (request, reply) => {
+      const actor = actorOf(request);
+      await db.transaction().execute(async (tx) => {
+        const j = await deleteDraft(tx, actor.workspaceId, request.params.id as string);
+        await recordAudit(tx, actor, { action: 'journey.deleted', targetType: 'journey', targetId: j.id, changes: { name: j.name } });
+      });
+      return reply.status(204).send(null);
     },
   );
 

@@ -21,6 +21,7 @@ export const updateJourneySchema = z
     goal: definitionFields.goal.unwrap().unwrap().nullable().optional(),
     reentry: definitionFields.reentry.unwrap().optional(),
     holdoutPercent: definitionFields.holdoutPercent.unwrap().optional(),
+    layout: definitionFields.layout.unwrap().optional(),
   })
   .meta({ id: 'UpdateJourney' });
 export type UpdateJourney = z.infer<typeof updateJourneySchema>;

@@ -33,6 +33,8 @@ export function toJourneyView(j: Journey): JourneyView {
     goal: d.goal,
     reentry: d.reentry,
     holdoutPercent: d.holdoutPercent,
+    // Journeys stored before the canvas kept positions have none.
+    layout: d.layout ?? {},
     createdBy: j.created_by,
     createdAt: j.created_at.toISOString(),
     updatedAt: j.updated_at.toISOString(),
@@ -73,6 +75,7 @@ const definitionOf = (body: Omit<CreateJourney, 'name' | 'description'>): Journe
   goal: body.goal,
   reentry: body.reentry,
   holdoutPercent: body.holdoutPercent,
+  layout: body.layout,
 });
 
 export async function createJourney(db: Db, workspaceId: string, body: CreateJourney, createdBy: string): Promise<Journey> {
@@ -115,7 +118,9 @@ export async function updateJourney(db: Db, workspaceId: string, id: string, bod
   // Both through the schema: jsonb does not keep key order, the parsed shapes do.
   const current = definitionSchema.parse(j.definition);
   const merged = definitionSchema.parse({ ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
-  const definitionChanged = JSON.stringify(merged) !== JSON.stringify(current);
+  // Node positions on the canvas mean nothing to the engine: moving one makes no version.
+  const runnable = (d: JourneyDefinition) => JSON.stringify({ ...d, layout: undefined });
+  const definitionChanged = runnable(merged) !== runnable(current);
   let version = j.version;
   let movedRuns = 0;
   if (j.status !== 'draft' && definitionChanged) {
@@ -206,6 +211,17 @@ export async function archiveJourney(db: Db, workspaceId: string, id: string, no
     .execute();
   await skipJourneyMessages(db, [id]);
   return setStatus(db, id, { status: 'archived', archived_at: now, updated_at: now });
+}
+
+/**
+ * A draft that was never activated has no runs, versions or messages: it goes entirely. An
+ * activated journey is history (runs, timelines, analytics) and is archived instead.
+ */
+export async function deleteDraft(db: Db, workspaceId: string, id: string): Promise<Journey> {
+  const j = await getJourney(db, workspaceId, id, true);
+  if (j.status !== 'draft') throw conflict(`only a draft can be deleted; this journey is ${j.status} — archive it instead`, 'status');
+  await db.deleteFrom('journeys').where('id', '=', id).execute();
+  return j;
 }
 
 async function setStatus(db: Db, id: string, set: Partial<{ status: JourneyStatus; version: number; activated_at: Date; paused_at: Date | null; archived_at: Date; updated_at: Date }>): Promise<Journey> {

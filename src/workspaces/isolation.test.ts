@@ -1073,6 +1073,15 @@ const cases: IsolationCase[] = [
   },
   { route: 'GET /api/v1/journeys/{id}', expect: '404', run: async (as) => notFound(as.get(`/api/v1/journeys/${aJourney.id}`)) },
   {
+    route: 'DELETE /api/v1/journeys/{id}',
+    expect: "404 for A's draft and A's active journey; both stay",
+    run: async (as) => {
+      await notFound(as.delete(`/api/v1/journeys/${aDraftJourney.id}`));
+      await notFound(as.delete(`/api/v1/journeys/${aJourney.id}`));
+      await journeysUntouched();
+    },
+  },
+  {
     route: 'PATCH /api/v1/journeys/{id}',
     expect: "404; A's journeys unchanged",
     run: async (as) => {
@@ -1092,6 +1101,31 @@ const cases: IsolationCase[] = [
   })),
   { route: 'GET /api/v1/journeys/{id}/versions', expect: '404', run: async (as) => notFound(as.get(`/api/v1/journeys/${aJourney.id}/versions`)) },
   { route: 'GET /api/v1/journeys/{id}/runs', expect: '404', run: async (as) => notFound(as.get(`/api/v1/journeys/${aJourney.id}/runs`)) },
+  { route: 'GET /api/v1/journeys/{id}/analytics', expect: '404', run: async (as) => notFound(as.get(`/api/v1/journeys/${aJourney.id}/analytics`)) },
+  {
+    route: 'POST /api/v1/journeys/{id}/simulate',
+    expect: "404 on A's journey; A's customer is unknown to B's journey (400 customerId); A's template is neither rendered nor found",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/journeys/${aJourney.id}/simulate`, { customerId: bCustomer.id }));
+      const own = await as.post('/api/v1/journeys', { name: 'B simulated', trigger: { kind: 'api' }, start: 's', steps: [{ id: 's', kind: 'send', templateId: aTemplate.id, channels: ['sms'], next: { next: 'end' } }, { id: 'end', kind: 'exit' }] });
+      const foreign = await as.post(`/api/v1/journeys/${own.json().id}/simulate`, { customerId: c1.id });
+      assert.equal(foreign.statusCode, 400, foreign.body);
+      assert.equal(foreign.json().error.field, 'customerId');
+      const mine = await as.post(`/api/v1/journeys/${own.json().id}/simulate`, { customerId: bCustomer.id });
+      assert.equal(mine.statusCode, 200, mine.body);
+      assert.equal(mine.json().messages[0].blockedBy, 'template');
+      assert.ok(mine.json().problems.some((p: { field: string }) => p.field === 'steps.0.templateId'));
+      await journeysUntouched(mine);
+    },
+  },
+  {
+    route: 'POST /api/v1/journeys/{id}/check',
+    expect: "404 on A's journey",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/journeys/${aJourney.id}/check`, {}));
+      await journeysUntouched();
+    },
+  },
   {
     route: 'POST /api/v1/journeys/{id}/runs',
     expect: "404 on A's journey; A's customer is unknown to B's own journey (400 customerId); the shared key starts nothing of A's",
@@ -1108,6 +1142,45 @@ const cases: IsolationCase[] = [
     },
   },
   { route: 'GET /api/v1/customers/{id}/journeys', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/journeys`)) },
+  {
+    route: 'POST /api/v1/journeys/{id}/runs/bulk',
+    expect: "404 on A's journey; on B's own journey, A's segment and A's customer are unknown (400 segmentId, customerIds.0); nothing of A starts",
+    run: async (as) => {
+      await notFound(as.post(`/api/v1/journeys/${aJourney.id}/runs/bulk`, { customerIds: [bCustomer.id], idempotencyKey: 'shared-bulk-key' }));
+      const own = await as.post('/api/v1/journeys', { name: 'B bulk journey', trigger: { kind: 'api' }, start: 'end', steps: [{ id: 'end', kind: 'exit' }] });
+      assert.equal((await as.post(`/api/v1/journeys/${own.json().id}/activate`)).statusCode, 200);
+      const bySegment = await as.post(`/api/v1/journeys/${own.json().id}/runs/bulk`, { segmentId: aSegment.id, idempotencyKey: 'shared-bulk-key' });
+      assert.equal(bySegment.statusCode, 400, bySegment.body);
+      assert.equal(bySegment.json().error.field, 'segmentId');
+      const byList = await as.post(`/api/v1/journeys/${own.json().id}/runs/bulk`, { customerIds: [c1.id], idempotencyKey: 'shared-bulk-key' });
+      assert.equal(byList.statusCode, 400, byList.body);
+      assert.equal(byList.json().error.field, 'customerIds.0');
+      await journeysUntouched(byList);
+    },
+  },
+  {
+    route: 'GET /api/v1/journeys/recipes',
+    expect: 'the same ready-made list for everyone, naming nothing of A',
+    run: async (as) => {
+      const r = await listed(as.get('/api/v1/journeys/recipes?lang=en'));
+      assert.equal(r.data.length, 10);
+      await journeysUntouched();
+    },
+  },
+  {
+    route: 'POST /api/v1/journeys/recipes/{key}/install',
+    expect: "B's draft and templates are B's; A cannot see them; A's templates and journeys are untouched",
+    run: async (as) => {
+      // post_purchase defines no attribute (B's definitions stay empty for the attribute cases).
+      const r = await as.post('/api/v1/journeys/recipes/post_purchase/install', { idempotencyKey: 'b-recipe-install' });
+      assert.equal(r.statusCode, 201, r.body);
+      const templateIds = Object.values(r.json().templateIds as Record<string, string>);
+      assert.ok(!templateIds.includes(aTemplate.id));
+      for (const templateId of templateIds) await notFound(a.api.get(`/api/v1/templates/${templateId}`));
+      await notFound(a.api.get(`/api/v1/journeys/${r.json().journey.id}`));
+      await journeysUntouched(r);
+    },
+  },
   // ── isolation cases: calendar ──
   { route: 'GET /api/v1/customers/{id}/contacts', expect: '404', run: async (as) => notFound(as.get(`/api/v1/customers/${c1.id}/contacts`)) },
   {

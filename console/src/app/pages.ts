@@ -1,4 +1,4 @@
-import { type Icon, IconBroadcast, IconCalendarUser, IconSpeakerphone, IconMessages, IconPlugConnected, IconTemplate, IconChartBar, IconChecklist, IconFileImport, IconSettings, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { type Icon, IconBroadcast, IconCalendarUser, IconSpeakerphone, IconMessages, IconPlugConnected, IconRoute, IconTemplate, IconChartBar, IconChecklist, IconFileImport, IconSettings, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { en } from '../i18n/en';
 
@@ -121,6 +121,16 @@ export const PAGES: readonly PageEntry[] = [
       { path: '/broadcasts', component: page(() => import('../broadcasts/BroadcastsPage'), (m) => m.BroadcastsPage) },
       { path: '/broadcasts/new', component: page(() => import('../broadcasts/wizard/BroadcastWizardPage'), (m) => m.BroadcastWizardPage) },
       { path: '/broadcasts/:id', component: page(() => import('../broadcasts/BroadcastDetailPage'), (m) => m.BroadcastDetailPage) },
+    ],
+  },
+  {
+    id: 'journeys',
+    path: '/journeys',
+    labelKey: 'nav.journeys',
+    icon: IconRoute,
+    routes: [
+      { path: '/journeys', component: page(() => import('../journeys/JourneysPage'), (m) => m.JourneysPage) },
+      { path: '/journeys/:id', component: page(() => import('../journeys/editor/JourneyEditorPage'), (m) => m.JourneyEditorPage) },
     ],
   },
   {

@@ -6,6 +6,7 @@ import { templatesAr } from '../templates/i18n/ar';
 import { messagingAr } from '../messaging/i18n/ar';
 import { broadcastsAr } from '../broadcasts/i18n/ar';
 import { contactsAr } from '../contacts/i18n/ar';
+import { journeysAr } from '../journeys/i18n/ar';
 import type { Messages } from './en';
 
 /** العربية */
@@ -25,6 +26,7 @@ export const ar: Messages = {
     messaging: 'المراسلة',
     broadcasts: 'البث الجماعي',
     contacts: 'تقويم التواصل',
+    journeys: 'رحلات العملاء',
   },
   imports: importsAr,
   analytics: analyticsAr,
@@ -33,6 +35,7 @@ export const ar: Messages = {
   messaging: messagingAr,
   broadcasts: broadcastsAr,
   contacts: contactsAr,
+  journeys: journeysAr,
   layout: {
     toggleNav: 'إظهار القائمة أو إخفاؤها',
     language: 'اللغة',

@@ -6,6 +6,7 @@ import { templatesEn } from '../templates/i18n/en';
 import { messagingEn } from '../messaging/i18n/en';
 import { broadcastsEn } from '../broadcasts/i18n/en';
 import { contactsEn } from '../contacts/i18n/en';
+import { journeysEn } from '../journeys/i18n/en';
 
 /**
  * English strings: the reference shape. fa.ts and ar.ts are typed against it, so a missing
@@ -27,6 +28,7 @@ export const en = {
     messaging: 'Messaging',
     broadcasts: 'Broadcasts',
     contacts: 'Contact calendar',
+    journeys: 'Journeys',
   },
   imports: importsEn,
   analytics: analyticsEn,
@@ -35,6 +37,7 @@ export const en = {
   messaging: messagingEn,
   broadcasts: broadcastsEn,
   contacts: contactsEn,
+  journeys: journeysEn,
   layout: {
     toggleNav: 'Toggle navigation',
     language: 'Language',

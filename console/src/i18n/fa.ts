@@ -6,6 +6,7 @@ import { templatesFa } from '../templates/i18n/fa';
 import { messagingFa } from '../messaging/i18n/fa';
 import { broadcastsFa } from '../broadcasts/i18n/fa';
 import { contactsFa } from '../contacts/i18n/fa';
+import { journeysFa } from '../journeys/i18n/fa';
 import type { Messages } from './en';
 
 /** فارسی */
@@ -25,6 +26,7 @@ export const fa: Messages = {
     messaging: 'پیام‌رسانی',
     broadcasts: 'ارسال‌های گروهی',
     contacts: 'تقویم ارتباط',
+    journeys: 'سفرهای مشتری',
   },
   imports: importsFa,
   analytics: analyticsFa,
@@ -33,6 +35,7 @@ export const fa: Messages = {
   messaging: messagingFa,
   broadcasts: broadcastsFa,
   contacts: contactsFa,
+  journeys: journeysFa,
   layout: {
     toggleNav: 'باز و بسته کردن منو',
     language: 'زبان',

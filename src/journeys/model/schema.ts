@@ -286,6 +286,10 @@ export const definitionFields = {
   goal: goalSchema.nullable().default(null),
   reentry: reentrySchema.default({ mode: 'once' }),
   holdoutPercent: z.number().min(0).max(50).default(0).describe('This share of entrants is held out of every step (the control group)'),
+  layout: z
+    .record(stepIdSchema, z.strictObject({ x: z.number().finite(), y: z.number().finite() }))
+    .default({})
+    .describe("The console canvas's node positions by step id; the engine ignores them"),
 };
 export const definitionSchema = z.strictObject(definitionFields).meta({ id: 'JourneyDefinition' });
 export type JourneyDefinition = z.infer<typeof definitionSchema>;
