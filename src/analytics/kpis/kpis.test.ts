@@ -161,7 +161,8 @@ test('given a running month, then changes compare it with the same days of the m
   await addOrders(t.db, ws.id, [
     { customerId: a as string, on: prevStart, total: 1000 },
     { customerId: b as string, on: prevStart.replace(/-01$/, '-28'), total: 5000 },
-    { customerId: a as string, on: today, total: 3000 },
+    // Placed before now (noon would be in the future in the morning, and a running month counts up to now).
+    { customerId: a as string, on: today, total: 3000, placedAt: new Date(Math.max(Date.parse(`${today}T00:00:00Z`), Date.now() - 1000)) },
   ]);
   await refresh(t.db, ws.id);
   const body = (await ws.api.get(`/api/v1/analytics/kpis?grain=month&calendar=gregorian&date=${today}&periods=2`)).json();
