@@ -51,7 +51,7 @@ async function matching(db: Db, workspaceId: string, rules: RuleGroup, from: 'ra
     const rows = await sql<{ id: string }>`select c.id from customers c where ${liveCustomers(workspaceId)} and ${compileRules(rules, base)}`.execute(db);
     return rows.rows.map((r) => r.id).sort();
   }
-  const facts = new Map((await listFactSets(db, workspaceId)).map((r) => [r.signature, r.id]));
+  const facts = new Map((await listFactSets(db, workspaceId)).map((r) => [r.signature, r.slot]));
   const joins = new SharedJoins();
   const predicate = compileRules(rules, { ...base, facts, joins });
   const rows = await sql<{ id: string }>`select c.id from customers c ${joins.clauses()} where ${liveCustomers(workspaceId)} and ${predicate}`.execute(db);

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { rebuildCustomerFacts, rewriteCustomerFacts } from './customer-facts.ts';
 import { propertyFilter } from './rules/compile.ts';
 import { type FactSpec, factSetsOf } from './rules/fact-spec.ts';
 import type { RuleGroup } from './rules/schema.ts';
@@ -17,7 +18,9 @@ import type { RuleGroup } from './rules/schema.ts';
  *   rows. That covers what the incremental pass saw and what it could not (rows that committed
  *   after its watermark's overlap), merges and erasures (the profile changes), cancels and
  *   refunds (the order changes);
- * - dropped, with their rows, when no dynamic segment of the workspace uses them.
+ * - dropped, with their rows, when no dynamic segment of the workspace uses them;
+ * - gathered per customer into one row (./customer-facts.ts), which is what the recompute's scan
+ *   reads: rebuilt when a set was filled or dropped, rewritten for the re-read customers otherwise.
  *
  * The incremental pass (worker.ts) never touches them: it evaluates its few customers on the raw
  * rows through the per-customer indexes, so an event's way to a membership stays as short as it
@@ -28,6 +31,8 @@ export interface FactSet {
   id: string;
   signature: string;
   spec: FactSpec;
+  /** Where its figures sit in segment_customer_facts' arrays: from 1 for event sets, 0 for orders. */
+  slot: number;
 }
 
 /**
@@ -47,7 +52,7 @@ const CHUNK = 20_000;
 const PROBES_UP_TO = 500;
 
 export async function listFactSets(db: Db, workspaceId: string): Promise<FactSet[]> {
-  const rows = await sql<FactSet>`select id::text, signature, spec from segment_fact_sets where workspace_id = ${workspaceId}::uuid order by id`.execute(db);
+  const rows = await sql<FactSet>`select id::text, signature, spec, slot from segment_fact_sets where workspace_id = ${workspaceId}::uuid order by id`.execute(db);
   return rows.rows;
 }
 
@@ -61,36 +66,63 @@ export function factSetsNeeded(rules: readonly RuleGroup[]): Map<string, FactSpe
 /**
  * Brings the workspace's fact sets to what `needs` lists, up to date with the raw rows: drops
  * those not needed, re-reads the customers changed since the last check into the others
- * (catchUp), fills the missing ones. Returns signature → id, how many customers were re-read
- * and how many sets filled. `probesUpTo`: see PROBES_UP_TO (tests lower it to cover both forms).
+ * (catchUp), fills the missing ones, then brings the one-row-per-customer table up to date with
+ * them. Returns signature → slot (what the conditions read: ./rules/from-facts.ts), how many
+ * customers were re-read and how many sets filled. `probesUpTo`: see PROBES_UP_TO (tests lower it
+ * to cover both forms).
  */
 export async function prepareFacts(
   tx: Db,
   workspaceId: string,
   needs: ReadonlyMap<string, FactSpec>,
   probesUpTo = PROBES_UP_TO,
-): Promise<{ ids: Map<string, string>; refreshed: number; filled: number }> {
+): Promise<{ slots: Map<string, number>; refreshed: number; filled: number }> {
   const wanted = [...needs.keys()];
-  await sql`delete from segment_fact_sets where workspace_id = ${workspaceId}::uuid and not (signature = any(${wanted}::text[]))`.execute(tx);
-  const existing = await listFactSets(tx, workspaceId);
-  const refreshed = await catchUp(tx, workspaceId, existing, probesUpTo);
-  const ids = new Map(existing.map((s) => [s.signature, s.id]));
+  const dropped = await sql`delete from segment_fact_sets where workspace_id = ${workspaceId}::uuid and not (signature = any(${wanted}::text[]))`.execute(tx);
+  const sets = await listFactSets(tx, workspaceId);
+  const reread = await catchUp(tx, workspaceId, sets, probesUpTo);
+  const known = new Set(sets.map((s) => s.signature));
   let filled = 0;
   for (const signature of wanted.sort()) {
-    if (ids.has(signature)) continue;
+    if (known.has(signature)) continue;
     const spec = needs.get(signature) as FactSpec;
+    const slot = freeSlot(spec, sets);
     const created = await sql<{ id: string }>`
-      insert into segment_fact_sets (workspace_id, signature, spec) values (${workspaceId}::uuid, ${signature}, ${JSON.stringify(spec)}::jsonb)
+      insert into segment_fact_sets (workspace_id, signature, spec, slot) values (${workspaceId}::uuid, ${signature}, ${JSON.stringify(spec)}::jsonb, ${slot}::int)
       returning id::text`.execute(tx);
-    const set = { id: (created.rows[0] as { id: string }).id, signature, spec };
+    const set = { id: (created.rows[0] as { id: string }).id, signature, spec, slot };
     await fill(tx, workspaceId, set);
-    ids.set(signature, set.id);
+    sets.push(set);
     filled++;
   }
   // The statement reading a set just filled is planned from the tables' statistics, which know
   // nothing of its rows yet (at a million customers that planned a per-customer rescan: minutes).
   if (filled > 0) await sql`analyze segment_event_facts, segment_order_facts`.execute(tx);
-  return { ids, refreshed, filled };
+  // A set filled or dropped changes every customer's row (and after a crash emptied the unlogged
+  // tables, every set is filled again): rebuilt. So are rows missing while sets have facts (sets
+  // filled by a version without this table). Otherwise only the re-read customers changed.
+  const changed = filled > 0 || Number(dropped.numAffectedRows ?? 0) > 0;
+  if (changed || (sets.length > 0 && (await rowsMissing(tx, workspaceId)))) await rebuildCustomerFacts(tx, workspaceId, sets);
+  else await rewriteCustomerFacts(tx, workspaceId, sets, reread);
+  return { slots: new Map(sets.map((s) => [s.signature, s.slot])), refreshed: reread.length, filled };
+}
+
+/** Whether the workspace's sets hold facts but segment_customer_facts has no row for it (two index probes). */
+async function rowsMissing(tx: Db, workspaceId: string): Promise<boolean> {
+  const r = await sql<{ missing: boolean }>`
+    select not exists (select 1 from segment_customer_facts where workspace_id = ${workspaceId}::uuid)
+       and (exists (select 1 from segment_event_facts e join segment_fact_sets s on s.id = e.set_id where s.workspace_id = ${workspaceId}::uuid)
+         or exists (select 1 from segment_order_facts o join segment_fact_sets s on s.id = o.set_id where s.workspace_id = ${workspaceId}::uuid)) as missing`.execute(tx);
+  return r.rows[0]?.missing === true;
+}
+
+/** The orders set sits in fixed columns (slot 0); an event set takes the lowest slot no other set of the workspace holds. */
+function freeSlot(spec: FactSpec, sets: readonly FactSet[]): number {
+  if (spec.kind === 'orders') return 0;
+  const taken = new Set(sets.map((s) => s.slot));
+  let slot = 1;
+  while (taken.has(slot)) slot++;
+  return slot;
 }
 
 /**
@@ -98,10 +130,10 @@ export async function prepareFacts(
  * minus LATE_ROW_MARGIN (through the received_at / updated_at indexes: work bounded by the
  * traffic since the last recompute), then stamps the check with this transaction's start. A
  * profile change (also a merge: the survivor's events and orders moved; an erasure) re-reads the
- * customer in every set. Returns how many customers were re-read.
+ * customer in every set. Returns the customers re-read (in any set).
  */
-async function catchUp(tx: Db, workspaceId: string, sets: readonly FactSet[], probesUpTo: number): Promise<number> {
-  if (sets.length === 0) return 0;
+async function catchUp(tx: Db, workspaceId: string, sets: readonly FactSet[], probesUpTo: number): Promise<string[]> {
+  if (sets.length === 0) return [];
   const names = [...new Set(sets.flatMap((s) => (s.spec.kind === 'event' ? [s.spec.name] : [])))];
   const orders = sets.some((s) => s.spec.kind === 'orders');
   const since = sql`((select min(checked_at) from segment_fact_sets where workspace_id = ${workspaceId}::uuid) - ${LATE_ROW_MARGIN}::interval)`;
@@ -131,7 +163,7 @@ async function catchUp(tx: Db, workspaceId: string, sets: readonly FactSet[], pr
     for (let i = 0; i < all.length; i += CHUNK) await refresh(tx, workspaceId, set, all.slice(i, i + CHUNK), probesUpTo);
   }
   await sql`update segment_fact_sets set checked_at = now() where workspace_id = ${workspaceId}::uuid`.execute(tx);
-  return new Set(rows.rows.map((r) => r.customer_id)).size;
+  return [...new Set(rows.rows.map((r) => r.customer_id))];
 }
 
 /** The facts of one customer (`who`, a column) in `spec`, as (values…) aggregated over its raw rows. */

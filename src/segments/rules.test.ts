@@ -101,7 +101,7 @@ async function match(...conditions: Rules[]): Promise<string[]> {
   const rules = group(conditions) as unknown as RuleGroup;
   const base = await loadRuleContext(t.db, ws.id, 'IR');
   const joins = new SharedJoins();
-  const { ids: facts } = await prepareFacts(t.db, ws.id, factSetsNeeded([rules]));
+  const { slots: facts } = await prepareFacts(t.db, ws.id, factSetsNeeded([rules]));
   const predicate = compileRules(rules, { ...base, facts, joins });
   const onePass = await sql<{ external_id: string }>`
     select c.external_id from customers c ${joins.clauses()} where ${liveCustomers(ws.id)} and ${predicate}`.execute(t.db);

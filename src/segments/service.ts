@@ -164,7 +164,7 @@ export class SegmentService {
     // Row estimates of rule predicates are guesses; JIT compiling for them cost more than it saved (measured).
     await sql`set local jit = off`.execute(tx);
     const facts = await step('facts', () => prepareFacts(tx, workspaceId, factSetsNeeded(valid.map((s) => s.rules)), probesUpTo));
-    const ctx = { ...base, facts: facts.ids, joins: new SharedJoins() };
+    const ctx = { ...base, facts: facts.slots, joins: new SharedJoins() };
     const compiled: { id: string; predicate: Predicate }[] = valid.map((s) => ({ id: s.id, predicate: compileRules(s.rules, ctx) }));
     const done = await applyRulesToAll(tx, { workspaceId, segments: compiled, joins: ctx.joins, withIds: this.listeners.size > 0, steps: step });
     return { ...done, facts: { refreshed: facts.refreshed, filled: facts.filled }, steps };

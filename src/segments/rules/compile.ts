@@ -53,9 +53,9 @@ export interface RuleContext {
   joins?: SharedJoins | undefined;
   /**
    * With `joins`: fact sets to read instead of the raw events and orders, signature
-   * (./fact-spec.ts) → id. A condition whose fact set is not here reads the raw rows.
+   * (./fact-spec.ts) → slot (../facts.ts). A condition whose fact set is not here reads the raw rows.
    */
-  facts?: ReadonlyMap<string, string> | undefined;
+  facts?: ReadonlyMap<string, number> | undefined;
 }
 
 export async function loadRuleContext(db: Db, workspaceId: string, defaultCountry: string, now = new Date()): Promise<RuleContext> {
@@ -200,8 +200,8 @@ export function propertyFilter(f: PropertyFilter): Predicate {
 }
 
 function compileEvent(c: EventCondition, ctx: RuleContext, _path: string): Predicate {
-  const setId = ctx.joins && !ctx.customerIds && eventReadsFacts(c) ? ctx.facts?.get(signatureOf(eventFactSpec(c))) : undefined;
-  if (setId !== undefined && ctx.joins) return eventFromFacts(c, setId, { ...ctx, joins: ctx.joins }, (days) => sinceDays(days, ctx));
+  const slot = ctx.joins && !ctx.customerIds && eventReadsFacts(c) ? ctx.facts?.get(signatureOf(eventFactSpec(c))) : undefined;
+  if (slot !== undefined && ctx.joins) return eventFromFacts(c, slot, { ...ctx, joins: ctx.joins }, (days) => sinceDays(days, ctx));
   const filters = (c.properties ?? []).map((f) => sql` and ${propertyFilter(f)}`);
   const where = sql`e.workspace_id = ${ctx.workspaceId}::uuid and e.type = ${c.eventType ?? 'track'}::text and e.name = ${c.name}::text
     ${c.days !== undefined ? sql`and e.occurred_at >= ${sinceDays(c.days, ctx)}` : sql``}${sql.join(filters, sql``)}`;
@@ -241,8 +241,8 @@ function compileOrder(c: OrderCondition, ctx: RuleContext, path: string): Predic
     ${c.windowDays !== undefined ? sql`and o.placed_at >= ${sinceDays(c.windowDays, ctx)}` : sql``}`;
   // A customer without orders has 0 orders and 0 spent: "spent < 100" includes them.
   const empty = holdsForNoRows(c.metric === 'order_count' || c.metric === 'total_spent' ? 0 : null, c);
-  const setId = ctx.joins && !ctx.customerIds && orderReadsFacts(c) ? ctx.facts?.get(ORDERS_SIGNATURE) : undefined;
-  if (setId !== undefined && ctx.joins) return orderFromFacts(c, setId, empty, { ...ctx, joins: ctx.joins }, path);
+  const readsFacts = ctx.joins && !ctx.customerIds && orderReadsFacts(c) && ctx.facts?.has(ORDERS_SIGNATURE);
+  if (readsFacts && ctx.joins) return orderFromFacts(c, empty, { ...ctx, joins: ctx.joins }, path);
   if (ctx.customerIds) {
     return sql<boolean>`coalesce((select ${holds} from orders o where o.customer_id = c.id and ${where} having count(*) > 0), ${empty}::boolean)`;
   }
