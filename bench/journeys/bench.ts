@@ -56,6 +56,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     batch: { type: 'string', default: '10' },
     'tick-ms': { type: 'string', default: '200' },
+    // Runs per advance transaction (the engine's default when not given).
+    chunk: { type: 'string' },
     only: { type: 'string' },
     'database-url': { type: 'string' },
   },
@@ -66,6 +68,7 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds ?? Math.max(6, 60 * SCALE));
 const BATCH = Number(args.batch);
 const TICK_MS = Number(args['tick-ms']);
+const CHUNK = args.chunk === undefined ? {} : { chunk: Number(args.chunk) };
 const PHASES = new Set((args.only ?? 'burst,steady').split(','));
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const seconds = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(2));
@@ -151,7 +154,7 @@ async function run(vafa: RunningVafa, direct: pg.Pool, dataDir: string | undefin
     let shift = 1000;
     const now = () => new Date(Date.now() + shift);
     const triggers = new TriggerRegistry();
-    const engine = new JourneyEngine({ db: vafa.db, log: silent, triggers, defaultCountry: 'IR', now, tickMs: 0 });
+    const engine = new JourneyEngine({ db: vafa.db, log: silent, triggers, defaultCountry: 'IR', now, tickMs: 0, ...CHUNK });
 
     let t0 = performance.now();
     await vafa.db.transaction().execute((tx) => addMembers(tx, { workspaceId: workspace.id, segmentId: segment.id, customerIds: customers, cause: 'manual' }));
@@ -222,7 +225,7 @@ async function run(vafa: RunningVafa, direct: pg.Pool, dataDir: string | undefin
       const name = kick ? 'Bench Ping (kick)' : 'Bench Ping (tick)';
       const journey = await api('POST', '/api/v1/journeys', { name, trigger: { kind: 'event', event: name }, start: 'send', steps: [send('send', 'end'), { id: 'end', kind: 'exit' }] });
       await api('POST', `/api/v1/journeys/${journey.id}/activate`);
-      const engine = new JourneyEngine({ db: vafa.db, log: silent, triggers: new TriggerRegistry(), defaultCountry: 'IR', tickMs: TICK_MS });
+      const engine = new JourneyEngine({ db: vafa.db, log: silent, triggers: new TriggerRegistry(), defaultCountry: 'IR', tickMs: TICK_MS, ...CHUNK });
       const unsubscribe = kick ? vafa.services.intake.subscribe(() => engine.kick()) : () => true;
       engine.start();
       await new Promise((r) => setTimeout(r, 500));
@@ -273,7 +276,7 @@ async function run(vafa: RunningVafa, direct: pg.Pool, dataDir: string | undefin
     benchmark: 'journeys',
     startedAt: started.toISOString(),
     customers: N,
-    settings: { rate: RATE, seconds: SECONDS, batch: BATCH, tickMs: TICK_MS, storage: dataDir ? 'embedded' : 'external' },
+    settings: { rate: RATE, seconds: SECONDS, batch: BATCH, tickMs: TICK_MS, chunk: CHUNK.chunk ?? 'default', storage: dataDir ? 'embedded' : 'external' },
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, loadavg: os.loadavg(), note: 'shared machine: other processes ran at the same time' },
     results,
   };

@@ -5,6 +5,7 @@ import { type JourneyDefinition, type Step, waitKinds } from '../model/schema.ts
 import type { RunStatus } from '../tables.ts';
 import { type Customer, journeyActor, type PassCache, type Run } from './context.ts';
 import { runStep, type StepOutcome, wakePortOf } from './steps.ts';
+import { ChunkWrites } from './writes.ts';
 
 /** Steps one run may take in one transaction before it yields (activation forbids cycles without a wait). */
 const MAX_STEPS_PER_PASS = 100;
@@ -44,8 +45,10 @@ export class VersionCache {
  * row written in this transaction (an outbox message, a task, a profile change, a webhook outbox
  * row) together with the step log row (unique per run × step × visit) and the run's new position:
  * a crash before commit leaves the run where it was and nothing of its steps written; after
- * commit, everything. No step therefore runs twice, and none is lost. Each run has a savepoint, so
- * one failing run (a bug, bad data) is rolled back alone and retried later with backoff.
+ * commit, everything. No step therefore runs twice, and none is lost. The chunk's common writes
+ * are gathered and written with a few multi-row statements (./writes.ts); if any run fails, the
+ * chunk is redone run by run with a savepoint each, so one failing run (a bug, bad data) is rolled
+ * back alone and retried later with backoff.
  */
 export async function advanceDue(db: Db, cache: PassCache, versions: VersionCache, log: Logger, chunk: number): Promise<number> {
   const now = cache.now;
@@ -59,20 +62,40 @@ export async function advanceDue(db: Db, cache: PassCache, versions: VersionCach
     const customers = new Map(
       ((await tx.selectFrom('customers').selectAll().where('id', 'in', [...new Set(runs.map((r) => r.customer_id))]).execute()) as Customer[]).map((c) => [c.id, c]),
     );
-    for (const run of runs) {
+    const advance = async (run: Run, writes?: ChunkWrites) => {
       const journey = journeys.get(run.journey_id);
-      if (!journey) continue;
+      if (!journey) return;
+      if (journey.status !== 'active') {
+        // A pause moves runs to `paused` under their row locks; one seen here raced it.
+        await tx.updateTable('journey_runs').set({ status: journey.status === 'paused' ? 'paused' : 'exited', updated_at: now }).where('id', '=', run.id).execute();
+        return;
+      }
+      const version = await versions.get(tx, run.journey_id, run.version);
+      if (!version) throw new Error(`journey ${run.journey_id} has no version ${run.version}`);
+      await advanceRun(tx, run, { id: journey.id, name: journey.name, workspaceId: journey.workspace_id }, customers.get(run.customer_id), version, cache, log, writes);
+    };
+    const effects = { messages: cache.messagesEnqueued, changes: cache.segmentChanges.length };
+    // Optimistically the whole chunk with its writes gathered (./writes.ts); should any run fail,
+    // the chunk is rolled back and done again run by run, each in its own savepoint, so that the
+    // failing run is rolled back alone and retried later with backoff.
+    await sql`savepoint journey_chunk`.execute(tx);
+    try {
+      const writes = new ChunkWrites();
+      for (const run of runs) await advance(run, writes);
+      await writes.flush(tx, cache);
+      await sql`release savepoint journey_chunk`.execute(tx);
+      return runs.length;
+    } catch (e) {
+      await sql`rollback to savepoint journey_chunk`.execute(tx);
+      log.warn({ err: e, runs: runs.length }, 'journey chunk failed as a whole; advancing its runs one by one');
+      cache.messagesEnqueued = effects.messages;
+      cache.segmentChanges.length = effects.changes;
+    }
+    for (const run of runs) {
       const effects = { messages: cache.messagesEnqueued, changes: cache.segmentChanges.length };
       await sql`savepoint journey_run`.execute(tx);
       try {
-        if (journey.status !== 'active') {
-          // A pause moves runs to `paused` under their row locks; one seen here raced it.
-          await tx.updateTable('journey_runs').set({ status: journey.status === 'paused' ? 'paused' : 'exited', updated_at: now }).where('id', '=', run.id).execute();
-        } else {
-          const version = await versions.get(tx, run.journey_id, run.version);
-          if (!version) throw new Error(`journey ${run.journey_id} has no version ${run.version}`);
-          await advanceRun(tx, run, { id: journey.id, name: journey.name, workspaceId: journey.workspace_id }, customers.get(run.customer_id), version, cache, log);
-        }
+        await advance(run);
         await sql`release savepoint journey_run`.execute(tx);
       } catch (e) {
         await sql`rollback to savepoint journey_run`.execute(tx);
@@ -120,6 +143,8 @@ export async function advanceRun(
   version: LoadedVersion,
   cache: PassCache,
   log: Logger,
+  /** Given: the run's writes are gathered there for the chunk (advanceDue); else written at once. */
+  writes?: ChunkWrites,
 ): Promise<void> {
   const now = cache.now;
   const visits = { ...run.visits };
@@ -164,7 +189,9 @@ export async function advanceRun(
     if (pos.phase === 'waiting') {
       if (!pos.resolved && pos.wakeAt && pos.wakeAt.getTime() > now.getTime()) break;
       const port = pos.resolved ?? wakePortOf(step.kind);
-      await tx
+      if (writes) writes.port(run.id, step.id, visits[step.id] ?? 1, port);
+      else
+        await tx
         .updateTable('journey_step_log')
         .set({ port })
         .where('run_id', '=', run.id)
@@ -191,25 +218,25 @@ export async function advanceRun(
       log,
       actor,
       firstWait,
+      writes,
     });
     const port = 'port' in outcome ? outcome.port : null;
+    const logRow = {
+      run_id: run.id,
+      step_id: step.id,
+      visit,
+      workspace_id: journey.workspaceId,
+      journey_id: journey.id,
+      customer_id: run.customer_id,
+      version: run.version,
+      kind: step.kind,
+      port: 'exit' in outcome ? `exit:${outcome.exit}` : port,
+      detail: outcome.detail ?? {},
+    };
     // The step's row: its primary key (run, step, visit) can be written once, so were this
     // transaction ever replayed after a commit, it would fail here instead of acting twice.
-    await tx
-      .insertInto('journey_step_log')
-      .values({
-        run_id: run.id,
-        step_id: step.id,
-        visit,
-        workspace_id: journey.workspaceId,
-        journey_id: journey.id,
-        customer_id: run.customer_id,
-        version: run.version,
-        kind: step.kind,
-        port: 'exit' in outcome ? `exit:${outcome.exit}` : port,
-        detail: JSON.stringify(outcome.detail ?? {}),
-      })
-      .execute();
+    if (writes) writes.log(logRow);
+    else await tx.insertInto('journey_step_log').values({ ...logRow, detail: JSON.stringify(logRow.detail) }).execute();
     if ('wait' in outcome) {
       pos.phase = 'waiting';
       pos.wakeAt = outcome.wait.until;
@@ -227,6 +254,24 @@ export async function advanceRun(
     move(step, outcome.port);
   }
   const done = pos.status !== 'active';
+  if (writes) {
+    writes.run({
+      id: run.id,
+      status: pos.status,
+      current_step: pos.current,
+      phase: pos.phase,
+      wake_at: done ? null : (pos.wakeAt ?? now),
+      wait_event: pos.waitEvent,
+      resolved_port: pos.resolved,
+      started_wait: pos.startedWait,
+      visits,
+      holdout: pos.holdout,
+      updated_at: now,
+      done,
+      exit_reason: pos.exitReason,
+    });
+    return;
+  }
   await tx
     .updateTable('journey_runs')
     .set({

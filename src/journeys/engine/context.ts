@@ -7,6 +7,7 @@ import { loadMessagingSettings } from '../../messaging/delivery/settings.ts';
 import type { MembershipChange } from '../../segments/membership.ts';
 import { loadRuleContext, type RuleContext } from '../../segments/rules/compile.ts';
 import type { RunRow } from '../tables.ts';
+import type { ChunkWrites } from './writes.ts';
 
 export type Run = Selectable<RunRow>;
 export type Customer = Selectable<CustomerRow>;
@@ -69,6 +70,8 @@ export interface StepEnv {
   firstWait: boolean;
   /** Who the journey acts as in the audit log and on the timeline. */
   actor: Actor;
+  /** Given: a send gathers its message there for the chunk's one enqueue (./writes.ts). */
+  writes?: ChunkWrites | undefined;
 }
 
 export const journeyActor = (workspaceId: string, journeyName: string): Actor => ({ workspaceId, role: 'owner', type: 'system', id: null, label: `journey: ${journeyName}` });

@@ -155,23 +155,23 @@ export const stepHandlers: StepRegistry = {
     run: async (step, env) => {
       const { workspaceId } = env.journey;
       const category = step.category ?? (await env.cache.templateCategory(workspaceId, step.templateId)) ?? 'marketing';
-      const [queued] = await enqueueMessages(
-        env.tx,
-        workspaceId,
-        [
-          {
-            customerId: env.run.customer_id,
-            idempotencyKey: env.key,
-            category,
-            priority: step.priority,
-            channels: step.channels === 'auto' ? [] : (step.channels as ChannelKind[]),
-            templateId: step.templateId,
-            // A value `{{ run.code }}` becomes the run's own code (./codes.ts), e.g. a gift code as {{ vars.code }}.
-            variables: { ...withRunCode(step.variables, env.run.id), trigger: env.run.context },
-          },
-        ],
-        env.now,
-      );
+      const message = {
+        customerId: env.run.customer_id,
+        idempotencyKey: env.key,
+        category,
+        priority: step.priority,
+        channels: step.channels === 'auto' ? [] : (step.channels as ChannelKind[]),
+        templateId: step.templateId,
+        // A value `{{ run.code }}` becomes the run's own code (./codes.ts), e.g. a gift code as {{ vars.code }}.
+        variables: { ...withRunCode(step.variables, env.run.id), trigger: env.run.context },
+      };
+      if (env.writes) {
+        // Enqueued with the chunk's other messages; the id lands in this detail before the step log is written.
+        const detail: Record<string, unknown> = {};
+        env.writes.send({ workspaceId, journeyId: env.journey.id, runId: env.run.id, stepId: env.stepId, message, detail });
+        return { port: 'next', detail };
+      }
+      const [queued] = await enqueueMessages(env.tx, workspaceId, [message], env.now);
       if (!queued) throw new Error('enqueue returned nothing');
       await env.tx
         .insertInto('journey_messages')

@@ -24,7 +24,10 @@ export interface JourneyEngineOptions {
   now?: () => Date;
   /** How often a pass runs when not kicked; 0: only when kicked or ticked (tests). */
   tickMs?: number;
-  /** Runs claimed and advanced per transaction. */
+  /**
+   * Runs claimed and advanced per transaction. Default 500: with the chunk's writes gathered
+   * (./writes.ts), bench/journeys phase A took 16 s at 500 against 28 s at 100.
+   */
   chunk?: number;
   fetch?: WebhookFetch;
   /**
@@ -50,7 +53,7 @@ export class JourneyEngine {
   #lastSweep = 0;
 
   constructor(options: JourneyEngineOptions) {
-    this.#o = { now: () => new Date(), tickMs: 200, chunk: 100, fetch: defaultWebhookFetch, scanEveryMs: 60_000, ...options };
+    this.#o = { now: () => new Date(), tickMs: 200, chunk: 500, fetch: defaultWebhookFetch, scanEveryMs: 60_000, ...options };
     this.#job = new PeriodicJob({ name: 'journey', log: this.#o.log, everyMs: this.#o.tickMs, pass: () => this.tick() });
   }
 
