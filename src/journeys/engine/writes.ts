@@ -1,25 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../../database.ts';
 import { enqueueMessages, type NewMessage } from '../../messaging/delivery/outbox.ts';
-import type { RunStatus } from '../tables.ts';
+import type { JourneyTables, RunStatus } from '../tables.ts';
 import type { PassCache } from './context.ts';
 
 /** Rows per multi-row statement: ≤ 11 parameters a row, well under PostgreSQL's 65,535. */
 const ROWS = 2000;
 
-interface LogRow {
-  run_id: string;
-  step_id: string;
-  visit: number;
-  workspace_id: string;
-  journey_id: string;
-  customer_id: string;
-  version: number;
-  kind: string;
-  port: string | null;
-  /** Serialized at flush: a send's detail gets its message id then. */
-  detail: Record<string, unknown>;
-}
+/** A journey_step_log row as written; `detail` is serialized at flush: a send's gets its message id then. */
+type LogRow = Omit<JourneyTables['journey_step_log'], 'detail' | 'occurred_at'> & { detail: Record<string, unknown> };
 
 interface Send {
   workspaceId: string;
