@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/client';
 import { useFormat } from '../i18n/format';
 import { cleanDraft, kindsOf } from './draft';
-import { useCustomerSearch, usePreview } from './queries';
+import { CustomerPicker } from './CustomerPicker';
+import { usePreview } from './queries';
 import { type ContentKind, PREVIEW_CHANNEL, type Preview, type TemplateInput, type Warning } from './types';
 
 /**
@@ -15,9 +16,6 @@ import { type ContentKind, PREVIEW_CHANNEL, type Preview, type TemplateInput, ty
  */
 export function PreviewPane({ draft, savedWarnings }: { draft: TemplateInput; savedWarnings: Warning[] }) {
   const { t } = useTranslation();
-  const [search, setSearch] = useState('');
-  const [debouncedSearch] = useDebouncedValue(search, 250);
-  const customers = useCustomerSearch(debouncedSearch);
   const [customerId, setCustomerId] = useState<string | null>(null);
   const kinds = kindsOf(draft);
   const [kind, setKind] = useState<ContentKind | null>(null);
@@ -47,19 +45,7 @@ export function PreviewPane({ draft, savedWarnings }: { draft: TemplateInput; sa
         <Title order={4}>{t('templates.preview.title')}</Title>
         {preview.isPending && <Loader size="xs" />}
       </Group>
-      <Select
-        label={t('templates.preview.customer')}
-        placeholder={t('templates.preview.customerPlaceholder')}
-        searchable
-        clearable
-        searchValue={search}
-        onSearchChange={setSearch}
-        filter={({ options }) => options}
-        data={(customers.data ?? []).map((c) => ({ value: c.id, label: c.displayName ?? c.emails[0] ?? c.phones[0] ?? c.id }))}
-        value={customerId}
-        onChange={setCustomerId}
-        data-testid="preview-customer"
-      />
+      <CustomerPicker label={t('templates.preview.customer')} placeholder={t('templates.preview.customerPlaceholder')} value={customerId} onChange={setCustomerId} testId="preview-customer" />
       <Group grow>
         <Select label={t('templates.preview.channel')} data={kinds.map((k) => ({ value: k, label: t(`templates.kinds.${k}`) }))} value={activeKind} onChange={(v) => setKind(v as ContentKind | null)} allowDeselect={false} data-testid="preview-channel" />
         <Select label={t('templates.preview.language')} data={languages} value={language} onChange={setLanguage} clearable placeholder={t('templates.preview.auto')} data-testid="preview-language" />

@@ -1,11 +1,10 @@
-import { Alert, Badge, Button, Group, Paper, Select, Stack, Switch, Text, Timeline, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Badge, Button, Group, Paper, Stack, Switch, Text, Timeline, Title } from '@mantine/core';
 import { IconMail, IconPlayerPlay } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/format';
 import { useNotifyError } from '../../shared/errors';
-import { useCustomerSearch } from '../../templates/queries';
+import { CustomerPicker } from '../../templates/CustomerPicker';
 import { useSimulate } from '../queries';
 import { STEP_ICONS } from '../steps';
 import type { Definition, Simulation } from '../types';
@@ -18,9 +17,6 @@ export function SimulationPanel({ journeyId, def, result, onResult }: { journeyI
   const { t } = useTranslation();
   const format = useFormat();
   const notify = useNotifyError();
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search, 250);
-  const customers = useCustomerSearch(debounced);
   const [customerId, setCustomerId] = useState<string | null>(null);
   const [eventsOccur, setEventsOccur] = useState(false);
   const [goal, setGoal] = useState(false);
@@ -37,19 +33,7 @@ export function SimulationPanel({ journeyId, def, result, onResult }: { journeyI
       <Text size="xs" c="dimmed">
         {t('journeys.simulate.hint')}
       </Text>
-      <Select
-        label={t('journeys.simulate.customer')}
-        placeholder={t('journeys.simulate.customerPlaceholder')}
-        searchable
-        clearable
-        searchValue={search}
-        onSearchChange={setSearch}
-        filter={({ options }) => options}
-        data={(customers.data ?? []).map((c) => ({ value: c.id, label: c.displayName ?? c.emails[0] ?? c.phones[0] ?? c.id }))}
-        value={customerId}
-        onChange={setCustomerId}
-        data-testid="simulate-customer"
-      />
+      <CustomerPicker label={t('journeys.simulate.customer')} placeholder={t('journeys.simulate.customerPlaceholder')} value={customerId} onChange={setCustomerId} testId="simulate-customer" />
       <Switch label={t('journeys.simulate.eventsOccur')} checked={eventsOccur} onChange={(e) => setEventsOccur(e.currentTarget.checked)} data-testid="simulate-events" />
       <Switch label={t('journeys.simulate.goal')} checked={goal} onChange={(e) => setGoal(e.currentTarget.checked)} />
       <Group>
